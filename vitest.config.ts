@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 300_000,
+    // two cores: heavy suites (pipeline build, bootstrap) must not fight each other
+    maxWorkers: 2,
+  },
+});
