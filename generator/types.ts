@@ -9,7 +9,8 @@ import type { RawIndicator } from '../schemas/indicators.ts';
 export interface CityObservation {
   indicator: RawIndicator;
   year: number;                 // data year (a yearbook of edition Y reports year Y-1)
-  city_code: string;            // canonical code (end of panel) — writers map it to the name/code as reported that year
+  city_code: string;            // code of the reporting unit: the canonical (end-of-panel) code, except a merged
+                                // predecessor that is still reported on its own (莱芜 371200 for years <= 2018)
   scope: '全市' | '市辖区';
   value: number | null;         // null = missing in the raw files (writers choose the missing marker)
 }
