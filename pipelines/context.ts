@@ -1,0 +1,21 @@
+import type { StageDb } from './db.ts';
+import type { PipelineSettings } from '../schemas/settings.ts';
+
+/** What every stage gets: the run's database (stages hand tables to each other through it) and the settings. */
+export interface StageContext {
+  db: StageDb;
+  settings: PipelineSettings;
+  rawDir: string;
+  outDir: string;
+  /** progress for long stages (a bar on a TTY, nothing otherwise) */
+  progress: (done: number, total: number) => void;
+}
+
+/** The one line a stage reports: rows written, cells read where it reads files, and what it produced. */
+export interface StageReport {
+  rows: number;
+  cells?: number;
+  detail?: string;
+  /** output tables and their row counts */
+  tables: Record<string, number>;
+}

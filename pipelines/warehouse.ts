@@ -1,0 +1,105 @@
+// warehouse: the run's tables into warehouse.duckdb, the panel also as Parquet and Arrow IPC.
+// Everything is written into a temporary folder next to the target and renamed into place only when
+// complete, so a failed or killed run leaves the previous warehouse as it was.
+import { tableFromArrays, tableToIPC } from 'apache-arrow';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { catalogue } from './catalogue.ts';
+import type { StageContext, StageReport } from './context.ts';
+import { sqlString } from './db.ts';
+
+/** Tables of the run's database that the warehouse keeps, with what they are for. */
+export const WAREHOUSE_TABLES: Record<string, string> = {
+  dim_city: 'canonical cities (GB/T 2260 code at the end of the panel), province, region, municipality flag',
+  dim_province: 'provinces and their region',
+  stg_files: 'every raw file read: path, sha256, bytes, cells',
+  stg_values: 'every staged value with provenance (file, sheet, cell, sha256) and its canonical city',
+  clean_values: 'indicators in canonical units per unit-year, with how each was obtained (observed/interpolated/carried/missing)',
+  quality_imputations: 'every imputed cell',
+  quality_drops: 'cities dropped by the drop rule, with the reason',
+  derived: 'model variables in levels for every city (kept flag)',
+  panel: 'the analysts\u2019 panel: kept city-years, model variables, heterogeneity groups, levels, winsorized copies',
+  meta_catalogue: 'the variable catalogue used for this build',
+  meta_settings: 'the settings of this build',
+};
+
+export const PANEL_FILES = ['panel.parquet', 'panel.arrow'];
+export const WAREHOUSE_FILE = 'warehouse.duckdb';
+
+export async function writeWarehouse(ctx: StageContext): Promise<StageReport> {
+  const { db, settings } = ctx;
+  const outDir = resolve(ctx.outDir);
+  mkdirSync(outDir, { recursive: true });
+  removeStaleTemps(outDir);
+  const tmp = join(outDir, `.tmp-${process.pid}-${Date.now()}`);
+  mkdirSync(tmp);
+  try {
+    await db.createAndAppend(
+      'meta_catalogue',
+      [
+        { name: 'name', type: 'VARCHAR' }, { name: 'label', type: 'VARCHAR' }, { name: 'formula', type: 'VARCHAR' },
+        { name: 'unit', type: 'VARCHAR' }, { name: 'transform', type: 'VARCHAR' }, { name: 'model', type: 'BOOLEAN' },
+      ],
+      catalogue(settings).map((e) => ({ ...e })),
+    );
+    await db.createAndAppend(
+      'meta_settings',
+      [{ name: 'setting', type: 'VARCHAR' }, { name: 'value', type: 'VARCHAR' }],
+      Object.entries(settings).map(([setting, value]) => ({ setting, value: JSON.stringify(value) })),
+    );
+
+    const dbPath = join(tmp, WAREHOUSE_FILE);
+    await db.run(`ATTACH ${sqlString(dbPath)} AS out`);
+    const tables: Record<string, number> = {};
+    for (const table of Object.keys(WAREHOUSE_TABLES)) {
+      const source = table === 'stg_values' ? 'harmonized' : table;
+      await db.run(`CREATE TABLE out.${table} AS SELECT * FROM ${source}`);
+      await db.run(`COMMENT ON TABLE out.${table} IS ${sqlString(WAREHOUSE_TABLES[table])}`);
+      tables[table] = await db.count(`out.${table}`);
+    }
+    await db.run('DETACH out');
+
+    await db.run(`COPY panel TO ${sqlString(join(tmp, 'panel.parquet'))} (FORMAT parquet, COMPRESSION zstd)`);
+    writeFileSync(join(tmp, 'panel.arrow'), await panelAsArrowIpc(ctx));
+
+    // the panel files first, the database last: the database is what a reader opens first
+    for (const file of [...PANEL_FILES, WAREHOUSE_FILE]) renameSync(join(tmp, file), join(outDir, file));
+    return { rows: tables.panel, tables, detail: `${Object.keys(tables).length} tables → ${join(ctx.outDir, WAREHOUSE_FILE)}` };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+async function panelAsArrowIpc(ctx: StageContext): Promise<Uint8Array> {
+  const reader = await ctx.db.con.runAndReadAll('SELECT * FROM panel ORDER BY city_code, year');
+  const names = reader.columnNames();
+  const columns = reader.getColumnsJS();
+  const arrays: Record<string, Float64Array | Int32Array | string[] | boolean[]> = {};
+  names.forEach((name, i) => {
+    const col = columns[i] as unknown[];
+    const type = reader.columnType(i).toString();
+    if (type === 'VARCHAR') arrays[name] = col.map((v) => (v === null ? '' : String(v)));
+    else if (type === 'BOOLEAN') arrays[name] = col.map((v) => Boolean(v));
+    else if (type === 'INTEGER') arrays[name] = Int32Array.from(col as number[]);
+    else arrays[name] = Float64Array.from(col.map((v) => (v === null ? NaN : Number(v))));
+  });
+  return tableToIPC(tableFromArrays(arrays), 'file');
+}
+
+/** A run killed mid-write leaves a .tmp-* folder behind: remove those whose process is gone. */
+function removeStaleTemps(outDir: string): void {
+  if (!existsSync(outDir)) return;
+  for (const name of readdirSync(outDir)) {
+    const m = /^\.tmp-(\d+)-/.exec(name);
+    if (!m) continue;
+    const pid = Number(m[1]);
+    let alive = false;
+    try {
+      process.kill(pid, 0);
+      alive = true;
+    } catch {
+      alive = false;
+    }
+    if (!alive) rmSync(join(outDir, name), { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+
+/**
+ * Pipeline settings. Every choice the paper leaves open is a named setting whose default is the
+ * paper-faithful reading (see PAPER.md "What the paper leaves unclear").
+ */
+export const PipelineSettings = z.object({
+  /** first and last data year of the panel */
+  years: z.tuple([z.number().int(), z.number().int()]).default([2011, 2022]),
+  /** boundary changes: add a predecessor (莱芜) into its successor for earlier years, or drop its rows */
+  mergePolicy: z.enum(['merge', 'drop']).default('merge'),
+  /** at most this many years are carried (nearest value) at the start or end of a city's series */
+  edgeCarry: z.number().int().min(0).default(1),
+  /** Eco: the paper's GDP / land area, or GDP per capita (what Table 1's moments look like) */
+  ecoFormula: z.enum(['land_area', 'per_capita']).default('land_area'),
+  /** heterogeneity split: above the sample mean (default: gives the paper's unequal group sizes),
+   *  above the sample median, or above the median of the observation's year */
+  splitRule: z.enum(['mean', 'median', 'year_median']).default('mean'),
+  /** winsorizing percentiles for the *_w copies of the model variables */
+  winsorize: z.tuple([z.number(), z.number()]).default([0.01, 0.99]),
+});
+export type PipelineSettings = z.infer<typeof PipelineSettings>;
+export const defaultSettings = (): PipelineSettings => PipelineSettings.parse({});
