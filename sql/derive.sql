@@ -1,6 +1,6 @@
 -- Model variables in levels, for every city of the universe (dropped ones too: a provincial total is split
 -- over all the cities the province reports, kept or not). The catalogue (pipelines/catalogue.ts) supplies
--- ${raw_columns}, ${province_columns} and ${derived_columns}.
+-- the pivoted raw columns, the provincial columns and the derived expressions.
 CREATE OR REPLACE TABLE derived AS
 WITH city_wide AS (
   SELECT v.city_code, v.year, ${raw_columns}

@@ -1,5 +1,5 @@
 -- The analysts' panel: kept city-years only, model variables transformed as the catalogue says
--- (${transformed_columns}), heterogeneity groups (${split_columns}), then the levels they came from.
+-- (from pipelines/catalogue.ts), heterogeneity groups, then the levels they came from.
 CREATE OR REPLACE TABLE panel_base AS
 SELECT city_code, city_name, province, province_code, region, is_municipality, year,
        ${transformed_columns},

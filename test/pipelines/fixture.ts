@@ -1,0 +1,79 @@
+// A tiny universe for stage tests: three cities in two provinces, four years, every indicator.
+import { RAW_INDICATORS, type RawIndicator } from '../../schemas/indicators.ts';
+import { defaultSettings, type PipelineSettings } from '../../schemas/settings.ts';
+import type { StageContext } from '../../pipelines/context.ts';
+import { StageDb, type ColumnSpec } from '../../pipelines/db.ts';
+
+export const CITIES = [
+  { city_code: '370100', city_name: '济南', province: '山东', province_code: '370000', region: 'east', is_municipality: false },
+  { city_code: '370200', city_name: '青岛', province: '山东', province_code: '370000', region: 'east', is_municipality: false },
+  { city_code: '620200', city_name: '嘉峪关', province: '甘肃', province_code: '620000', region: 'west', is_municipality: false },
+];
+export const PROVINCES = [
+  { province_code: '370000', province: '山东', name: '山东省', region: 'east' },
+  { province_code: '620000', province: '甘肃', name: '甘肃省', region: 'west' },
+];
+export const YEARS = [2011, 2012, 2013, 2014];
+
+/** A plausible value of each indicator for city i in year t (canonical units). */
+export function baseValue(indicator: RawIndicator, i: number, t: number): number {
+  const g = 1 + 0.05 * (t - 2011) + 0.1 * i;
+  const v: Record<RawIndicator, number> = {
+    gdp: 5e6 * g, gdp_primary: 0.05e6 * g, gdp_secondary: 2e6 * g, gdp_tertiary: 2.95e6 * g,
+    land_area: 8000 + 1000 * i, population: 500 + 50 * i + 5 * (t - 2011), students: 50000 * g,
+    edu_exp: 3e5 * g, sci_exp: 5e4 * g, budget_revenue: 4e5 * g, budget_expenditure: 8e5 * g,
+    broadband_users: 150 * g, mobile_users: 600 * g, telecom_revenue: 2e5 * g,
+    patents_granted: 3000 * g, patent_applications: 6000 * g, express_volume: 1e4 * g,
+    ai_firms: 50 * g, ecommerce_volume: 1e4 * g,
+  };
+  return v[indicator];
+}
+
+const HARMONIZED: ColumnSpec[] = [
+  'source_id', 'layout', 'file', 'sheet', 'cell', 'file_sha256', 'indicator', 'scope', 'year', 'name_raw', 'code_raw',
+  'province_raw', 'value', 'unit', 'missing_marker', 'city_code', 'mapping',
+].map((name) => ({ name, type: name === 'year' ? 'INTEGER' : name === 'value' ? 'DOUBLE' : 'VARCHAR' }));
+
+export type Row = Record<string, unknown>;
+
+/** Harmonized rows for the fixture; `edit` may change or remove (return null) any row. */
+export function harmonizedRows(edit: (row: Row) => Row | null = (r) => r): Row[] {
+  const rows: Row[] = [];
+  let n = 0;
+  for (const [indicator, d] of Object.entries(RAW_INDICATORS) as [RawIndicator, (typeof RAW_INDICATORS)[RawIndicator]][]) {
+    const units = d.level === 'city' ? CITIES.map((c, i) => ({ code: c.city_code, name: c.city_name, i }))
+      : PROVINCES.map((p, i) => ({ code: p.province_code, name: p.province, i }));
+    for (const u of units) for (const year of YEARS) {
+      n++;
+      const row = edit({
+        source_id: 'fixture', layout: 'eps', file: 'fixture.xlsx', sheet: indicator, cell: `C${n}`, file_sha256: '0'.repeat(64),
+        indicator, scope: d.level === 'city' ? '全市' : null, year, name_raw: u.name, code_raw: u.code, province_raw: null,
+        value: baseValue(indicator, u.i, year), unit: d.unit, missing_marker: null, city_code: u.code,
+        mapping: d.level === 'city' ? 'exact' : 'province',
+      });
+      if (row) rows.push(row);
+    }
+  }
+  return rows;
+}
+
+export async function fixtureContext(
+  rows: Row[], settings: Partial<PipelineSettings> = {}, outDir = '/nonexistent',
+): Promise<StageContext> {
+  const db = await StageDb.open();
+  await db.createAndAppend('harmonized', HARMONIZED, rows);
+  await db.createAndAppend('dim_city', [
+    { name: 'city_code', type: 'VARCHAR' }, { name: 'city_name', type: 'VARCHAR' }, { name: 'province', type: 'VARCHAR' },
+    { name: 'province_code', type: 'VARCHAR' }, { name: 'region', type: 'VARCHAR' }, { name: 'is_municipality', type: 'BOOLEAN' },
+  ], CITIES);
+  await db.createAndAppend('dim_province', [
+    { name: 'province_code', type: 'VARCHAR' }, { name: 'province', type: 'VARCHAR' }, { name: 'name', type: 'VARCHAR' },
+    { name: 'region', type: 'VARCHAR' },
+  ], PROVINCES);
+  await db.createAndAppend('stg_files', [{ name: 'path', type: 'VARCHAR' }, { name: 'sha256', type: 'VARCHAR' }],
+    [{ path: 'fixture.xlsx', sha256: '0'.repeat(64) }]);
+  return {
+    db, settings: { ...defaultSettings(), years: [2011, 2014], ...settings }, rawDir: '/nonexistent', outDir,
+    progress: () => {},
+  };
+}
