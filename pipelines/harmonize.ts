@@ -1,0 +1,180 @@
+/**
+ * harmonize: attach the canonical city (GB/T 2260 code at the end of the panel) to every staged value.
+ *
+ * - city-level indicators: resolveCity() on (name_raw, code_raw, province_raw, year) through the crosswalk
+ *   (reference/crosswalk.csv); suffix variants, stale and backwards codes are accepted when unambiguous
+ * - provincial indicators (level 'province', e.g. ecommerce_volume): city_code = province code, mapping 'province'
+ * - a unit abolished by split (巢湖) is dropped and counted
+ * - a predecessor merged whole into its successor (莱芜 → 济南): with policy merge 'merge' its rows keep their
+ *   own identity, flagged mapping 'merged' with the successor's city_code, so the clean stage adds extensive
+ *   quantities per (city_code, year, indicator) and recomputes ratios from the sums; with 'drop' they are removed
+ * An unmatched or ambiguous name/code stops the run with a DataError naming file, sheet and cell and the
+ * three closest known names. One pass over the rows; resolutions are cached per distinct (name, code, province, year).
+ */
+import { DataError } from './errors.ts';
+import { CityResolutionError, cleanName, editDistance, lookupProvince, resolveCity, type CityResolution } from './harmonize/resolve.ts';
+import { provinces } from './harmonize/cities.ts';
+import { RAW_INDICATORS } from '../schemas/indicators.ts';
+import { HarmonizedValue, type StagedValue } from '../schemas/staged.ts';
+
+export interface HarmonizePolicy {
+  /** merged predecessors (莱芜 into 济南): keep their rows for summing ('merge') or remove them ('drop') */
+  merge: 'merge' | 'drop';
+}
+
+export type HarmonizeAction = 'mapped' | 'merged' | 'dropped';
+
+/** What happened to the rows of one printed unit (aggregated over cells, years and indicators). */
+export interface HarmonizeEvent {
+  action: HarmonizeAction;
+  mapping: HarmonizedValue['mapping'] | 'dropped';
+  reason: string;
+  name_raw: string;
+  code_raw: string | null;
+  province_raw: string | null;
+  /** canonical city (or province code); null for a dropped split unit */
+  city_code: string | null;
+  /** the reference form that matched, e.g. '莱芜 371200 (merge)' */
+  unit: string;
+  years: number[];
+  rows: number;
+  source_ids: string[];
+}
+
+export interface HarmonizeResult {
+  values: HarmonizedValue[];
+  /** every non-exact mapping, merge and drop, one event per printed unit and outcome */
+  events: HarmonizeEvent[];
+  /** rows per outcome: exact, code, alias, renamed, merged, province, dropped */
+  counts: Record<HarmonizedValue['mapping'] | 'dropped', number>;
+}
+
+const SAMPLE_VALIDATIONS = 500;
+
+interface Outcome {
+  action: HarmonizeAction;
+  mapping: HarmonizedValue['mapping'] | 'dropped';
+  city_code: string | null;
+  reason: string;
+  unit: string;
+}
+
+function reasonFor(r: CityResolution, year: number): string {
+  const f = r.form;
+  const span = `${f.first_year ?? '…'}–${f.last_year ?? '…'}`;
+  switch (r.mapping) {
+    case 'exact': return 'official name/code valid that year';
+    case 'renamed': return `predecessor form valid ${span}`;
+    case 'code': return `name not recognized; identified by code ${f.code}${r.current ? '' : ` (form valid ${span}, used in ${year})`}`;
+    case 'alias': return r.current ? 'suffix or name variant' : `form valid ${span} used in ${year} (stale or applied backwards)`;
+    case 'merged': return `merged into ${r.city_code}; reported on its own ${span}${r.current ? '' : ` (used in ${year}, outside that range)`}`;
+    case 'dropped': return `abolished by split among ${r.successor_codes.join(', ')}; dropped by policy`;
+  }
+}
+
+export function harmonize(staged: StagedValue[], policy: HarmonizePolicy): HarmonizeResult {
+  const counts: HarmonizeResult['counts'] = { exact: 0, code: 0, alias: 0, renamed: 0, merged: 0, province: 0, dropped: 0 };
+  const values: HarmonizedValue[] = [];
+  const events = new Map<string, HarmonizeEvent>();
+  const cityCache = new Map<string, Outcome>();
+  const provinceCache = new Map<string, Outcome>();
+  const provinceShort = new Map(provinces().map((p) => [p.province_code, p.short]));
+
+  for (const s of staged) {
+    const level = RAW_INDICATORS[s.indicator]?.level;
+    if (level === undefined) {
+      throw new DataError({ file: s.file, sheet: s.sheet, cell: s.cell }, `a known indicator, found '${s.indicator}'`);
+    }
+    let outcome: Outcome | undefined;
+    if (level === 'province') {
+      const key = `${s.name_raw}\u0000${s.code_raw ?? ''}`;
+      outcome = provinceCache.get(key);
+      if (!outcome) {
+        const code = lookupProvince(s.name_raw, s.code_raw) ?? lookupProvince(s.province_raw);
+        if (code === null) {
+          const printed = cleanName(s.name_raw);
+          const closest = provinces()
+            .map((p) => ({ n: p.short, d: Math.min(editDistance(printed, p.short), editDistance(printed, p.name)) }))
+            .sort((a, b) => a.d - b.d || a.n.localeCompare(b.n))
+            .slice(0, 3)
+            .map((x) => x.n);
+          throw new DataError(
+            { file: s.file, sheet: s.sheet, cell: s.cell, year: s.year },
+            `a province for provincial series ${s.indicator}, found '${s.name_raw}' (code ${s.code_raw ?? '-'}); closest known names: ${closest.join(', ')}`,
+          );
+        }
+        outcome = { action: 'mapped', mapping: 'province', city_code: code, reason: 'provincial series', unit: `${provinceShort.get(code)} ${code}` };
+        provinceCache.set(key, outcome);
+      }
+    } else {
+      const key = `${s.name_raw}\u0000${s.code_raw ?? ''}\u0000${s.province_raw ?? ''}\u0000${s.year}`;
+      outcome = cityCache.get(key);
+      if (!outcome) {
+        let r: CityResolution;
+        try {
+          r = resolveCity({ name: s.name_raw, code: s.code_raw, province: s.province_raw, year: s.year });
+        } catch (e) {
+          if (e instanceof CityResolutionError) {
+            throw new DataError(
+              { file: s.file, sheet: s.sheet, cell: s.cell, year: s.year },
+              `a city of the panel universe: ${e.message}; closest known names: ${e.closest.join(', ')}`,
+            );
+          }
+          throw e;
+        }
+        const unit = `${r.form.name} ${r.form.code} (${r.form.kind})`;
+        const reason = reasonFor(r, s.year);
+        if (r.mapping === 'dropped') {
+          outcome = { action: 'dropped', mapping: 'dropped', city_code: null, reason, unit };
+        } else if (r.mapping === 'merged' && policy.merge === 'drop') {
+          outcome = { action: 'dropped', mapping: 'merged', city_code: r.city_code, reason: `merge policy 'drop': predecessor of ${r.city_code} removed`, unit };
+        } else {
+          outcome = { action: r.mapping === 'merged' ? 'merged' : 'mapped', mapping: r.mapping, city_code: r.city_code, reason, unit };
+        }
+        cityCache.set(key, outcome);
+      }
+    }
+
+    if (outcome.action === 'dropped') counts.dropped++;
+    else counts[outcome.mapping as HarmonizedValue['mapping']]++;
+    if (outcome.action !== 'dropped') {
+      values.push({ ...s, city_code: outcome.city_code!, mapping: outcome.mapping as HarmonizedValue['mapping'] });
+    }
+    if (outcome.mapping !== 'exact' && outcome.mapping !== 'province') {
+      const ekey = `${outcome.action}\u0000${outcome.mapping}\u0000${outcome.reason}\u0000${s.name_raw}\u0000${s.code_raw ?? ''}\u0000${s.province_raw ?? ''}`;
+      let ev = events.get(ekey);
+      if (!ev) {
+        ev = {
+          action: outcome.action, mapping: outcome.mapping, reason: outcome.reason,
+          name_raw: s.name_raw, code_raw: s.code_raw, province_raw: s.province_raw,
+          city_code: outcome.city_code, unit: outcome.unit, years: [], rows: 0, source_ids: [],
+        };
+        events.set(ekey, ev);
+      }
+      ev.rows++;
+      if (!ev.years.includes(s.year)) ev.years.push(s.year);
+      if (!ev.source_ids.includes(s.source_id)) ev.source_ids.push(s.source_id);
+    }
+  }
+
+  // contract check on an evenly spread sample (the fields added here are built from the reference files)
+  const step = Math.max(1, Math.ceil(values.length / SAMPLE_VALIDATIONS));
+  for (let i = 0; i < values.length; i += step) validateRow(values[i]);
+  if (values.length > 0) validateRow(values[values.length - 1]);
+
+  const eventList = [...events.values()].map((e) => ({ ...e, years: e.years.sort((a, b) => a - b), source_ids: e.source_ids.sort() }));
+  eventList.sort((a, b) => a.action.localeCompare(b.action) || (a.city_code ?? '').localeCompare(b.city_code ?? '') || a.name_raw.localeCompare(b.name_raw));
+  return { values, events: eventList, counts };
+}
+
+function validateRow(row: HarmonizedValue): void {
+  const parsed = HarmonizedValue.safeParse(row);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new DataError(
+      { file: row.file, sheet: row.sheet, cell: row.cell, year: row.year },
+      `a harmonized value matching the contract: ${issue.path.join('.')} ${issue.message}`,
+    );
+  }
+}
+
