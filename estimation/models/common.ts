@@ -1,0 +1,144 @@
+// Pieces shared by the OLS and IV estimators: absorbing fixed effects, collinearity screening,
+// least squares on demeaned columns, coefficient tables.
+import { Absorber, center } from '../demean.ts';
+import type { Sample } from '../frame.ts';
+import { choleskyWithCollinearity, cholInverse, cholSolve, crossprod, crossprodVec, dot, type Mat } from '../linalg.ts';
+import { tCritical, tPValue } from '../dist.ts';
+import type { VcovInfo } from '../vcov.ts';
+
+export interface Coefficient {
+  estimate: number;
+  se: number;
+  t: number;
+  p: number;
+  ci_low: number;
+  ci_high: number;
+}
+
+/** The JSON contract of `cli fe --json` (and the return value of fitFe). */
+export interface FitResult {
+  nobs: number;
+  dropped: { missing: number; singletons: number };
+  vcov: VcovInfo;
+  coefficients: Record<string, Coefficient>;
+  r2: number;
+  r2_within: number;
+  r2_adj: number;
+  rmse: number;
+  ssr: number;
+  fixed_effects: { name: string; levels: number }[];
+  /** regressors dropped because of collinearity (Stata: "omitted because of collinearity") */
+  omitted: string[];
+}
+
+/** Name of the reported constant (Stata's `_cons`). */
+export const CONS = '_cons';
+
+export interface Absorbed {
+  /** demeaned (or, without fixed effects, centred) columns */
+  tilde: Record<string, Float64Array>;
+  means: Record<string, number>;
+  /** Σ (x − x̄)² on the sample, the scale used to judge collinearity with the fixed effects */
+  centredSS: Record<string, number>;
+  iterations: number;
+  converged: boolean;
+}
+
+export function absorbColumns(sample: Sample, names: string[], tol?: number): Absorbed {
+  const absorber = sample.fixedEffects.length > 0 ? new Absorber(sample.fixedEffects, sample.nobs) : null;
+  const tilde: Record<string, Float64Array> = {};
+  const means: Record<string, number> = {};
+  const centredSS: Record<string, number> = {};
+  let iterations = 0;
+  let converged = true;
+  for (const name of names) {
+    if (tilde[name]) continue;
+    const x = sample.columns[name];
+    const c = center(x);
+    let s = 0;
+    for (let i = 0; i < x.length; i++) s += x[i];
+    means[name] = s / x.length;
+    centredSS[name] = dot(c, c);
+    if (absorber) {
+      const res = absorber.demean(x, { tol });
+      tilde[name] = res.values;
+      iterations = Math.max(iterations, res.iterations);
+      converged &&= res.converged;
+    } else {
+      tilde[name] = c;
+    }
+  }
+  return { tilde, means, centredSS, iterations, converged };
+}
+
+/**
+ * Keep the columns that are not collinear, in order: a column with (almost) no variation left after
+ * absorbing the fixed effects is collinear with them; otherwise a pivoted Cholesky of the cross-product
+ * drops columns that are linear combinations of earlier ones.
+ */
+export function screenCollinear(names: string[], ab: Absorbed, relTol = 1e-11): { kept: string[]; omitted: string[] } {
+  const candidates: string[] = [];
+  const omitted: string[] = [];
+  for (const name of names) {
+    const t = ab.tilde[name];
+    const ss = dot(t, t);
+    if (!(ab.centredSS[name] > 0) || ss <= relTol * ab.centredSS[name]) omitted.push(name);
+    else candidates.push(name);
+  }
+  if (candidates.length === 0) return { kept: [], omitted };
+  const xtx = crossprod(candidates.map((n) => ab.tilde[n]));
+  const { kept, dropped } = choleskyWithCollinearity(xtx, 1e-10);
+  for (const j of dropped) omitted.push(candidates[j]);
+  const keptNames = kept.map((j) => candidates[j]);
+  return { kept: keptNames, omitted: names.filter((n) => omitted.includes(n)) };
+}
+
+export interface LeastSquares {
+  b: Float64Array;
+  /** (W'W)^{-1} */
+  bread: Mat;
+  L: Mat;
+}
+
+/** Least squares of y on columns W via Cholesky of W'W, with one step of iterative refinement. */
+export function leastSquares(W: Float64Array[], y: Float64Array): LeastSquares {
+  const k = W.length;
+  if (k === 0) return { b: new Float64Array(0), bread: { rows: 0, cols: 0, data: new Float64Array(0) }, L: { rows: 0, cols: 0, data: new Float64Array(0) } };
+  const xtx = crossprod(W);
+  const { kept, L } = choleskyWithCollinearity(xtx, 0);
+  if (kept.length !== k) throw new Error('design not of full rank after collinearity screening');
+  const b = cholSolve(L, crossprodVec(W, y));
+  // refinement: b += (W'W)^{-1} W'(y − W b)
+  const r = Float64Array.from(y);
+  for (let j = 0; j < k; j++) {
+    const w = W[j];
+    const bj = b[j];
+    for (let i = 0; i < r.length; i++) r[i] -= bj * w[i];
+  }
+  const delta = cholSolve(L, crossprodVec(W, r));
+  for (let j = 0; j < k; j++) b[j] += delta[j];
+  return { b, bread: cholInverse(L), L };
+}
+
+/** y − Σ b_j X_j */
+export function residuals(y: Float64Array, X: Float64Array[], b: ArrayLike<number>): Float64Array {
+  const u = Float64Array.from(y);
+  for (let j = 0; j < X.length; j++) {
+    const x = X[j];
+    const bj = b[j];
+    for (let i = 0; i < u.length; i++) u[i] -= bj * x[i];
+  }
+  return u;
+}
+
+export function coefficientTable(names: string[], b: ArrayLike<number>, V: Mat, dfT: number): Record<string, Coefficient> {
+  const crit = tCritical(dfT);
+  const out: Record<string, Coefficient> = {};
+  names.forEach((name, j) => {
+    const estimate = b[j];
+    const se = Math.sqrt(Math.max(V.data[j * V.cols + j], 0));
+    const t = estimate / se;
+    out[name] = { estimate, se, t, p: tPValue(t, dfT), ci_low: estimate - crit * se, ci_high: estimate + crit * se };
+  });
+  return out;
+}
