@@ -18,8 +18,8 @@
  *   merged   a predecessor merged whole into its successor (莱芜 → 济南); city_code is the successor's
  *   dropped  a unit abolished by split (巢湖); city_code is null
  */
-import { loadCityRecords, loadCrosswalk, provinces } from './cities.ts';
-import type { CityMapping, CrosswalkRow } from '../../schemas/crosswalk.ts';
+import { loadCityRecords, loadCrosswalk, provinces, type CityRecord } from './cities.ts';
+import type { CityMapping, CrosswalkRow, Province } from '../../schemas/crosswalk.ts';
 
 export interface ResolveInput {
   name: string | null;
@@ -136,12 +136,14 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V) {
 
 let indexCache: CityIndex | undefined;
 
-/** Builds (once) the Map-based index over canonical cities, crosswalk forms and provinces. */
+/** The Map-based index over the reference files (built once). */
 export function cityIndex(): CityIndex {
-  if (indexCache) return indexCache;
-  const cities = loadCityRecords();
-  const crosswalk = loadCrosswalk();
-  const provs = provinces();
+  indexCache ??= buildCityIndex(loadCityRecords(), loadCrosswalk(), provinces());
+  return indexCache;
+}
+
+/** Builds the index over canonical cities, crosswalk forms and provinces (tests pass their own lists). */
+export function buildCityIndex(cities: CityRecord[], crosswalk: CrosswalkRow[], provs: Province[]): CityIndex {
   const provinceByShort = new Map(provs.map((p) => [p.short, p.province_code]));
   const provOf = (row: CrosswalkRow) => {
     const code = provinceByShort.get(row.province);
@@ -194,16 +196,14 @@ export function cityIndex(): CityIndex {
       provinceByName.set(n, p.province_code);
     }
   }
-  indexCache = {
+  return {
     forms, byName, byNormName, byCode, provinceByName,
     provinceCodes: new Set(provs.map((p) => p.province_code)), provinceLabel,
   };
-  return indexCache;
 }
 
 /** Province code of a printed province name or code ('河北', '河北省', '广西壮族自治区', '13', '130000'); null if unknown. */
-export function lookupProvince(name: string | null, code: string | null = null): string | null {
-  const idx = cityIndex();
+export function lookupProvince(name: string | null, code: string | null = null, idx: CityIndex = cityIndex()): string | null {
   if (name !== null) {
     const n = cleanName(name);
     const hit = idx.provinceByName.get(n) ?? idx.provinceByName.get(stripSuffix(n, PROVINCE_SUFFIXES));
@@ -215,8 +215,7 @@ export function lookupProvince(name: string | null, code: string | null = null):
 }
 
 /** The three known names closest to `name`: first among the names of `provinceCode`, then overall. */
-export function closestNames(name: string, provinceCode: string | null, n = 3): string[] {
-  const idx = cityIndex();
+export function closestNames(name: string, provinceCode: string | null, n = 3, idx: CityIndex = cityIndex()): string[] {
   const key = normalizeName(name);
   const scored = idx.forms.map((f) => ({
     f,
@@ -254,10 +253,9 @@ function uniqueTarget(forms: Form[]): string | null {
  * disambiguates and must agree. Throws CityResolutionError when nothing matches, the match is ambiguous
  * or name and code point to different units.
  */
-export function resolveCity(input: ResolveInput): CityResolution {
-  const idx = cityIndex();
+export function resolveCity(input: ResolveInput, idx: CityIndex = cityIndex()): CityResolution {
   const name = input.name === null ? '' : cleanName(input.name);
-  const provinceCode = input.province === null ? null : lookupProvince(input.province);
+  const provinceCode = input.province === null ? null : lookupProvince(input.province, null, idx);
   const year = input.year;
 
   // name candidates: official printed forms (strong), then suffix-insensitive (weak)
@@ -268,7 +266,7 @@ export function resolveCity(input: ResolveInput): CityResolution {
   const codeText = input.code === null ? '' : cleanName(input.code);
   const code = codeText === '' ? null : normalizeCode(codeText);
   if (codeText !== '' && code === null) {
-    throw new CityResolutionError(`unreadable region code for ${describe(input)}`, closestNames(name, provinceCode));
+    throw new CityResolutionError(`unreadable region code for ${describe(input)}`, closestNames(name, provinceCode, 3, idx));
   }
   const byCode = code === null ? [] : idx.byCode.get(code) ?? [];
 
@@ -283,7 +281,7 @@ export function resolveCity(input: ResolveInput): CityResolution {
         throw new CityResolutionError(
           `${describe(input)} is not a city of province ${idx.provinceLabel.get(provinceCode)} ` +
           `(it matches ${all.map((f) => `${f.name} ${f.code}`).join(', ')})`,
-          closestNames(name, provinceCode),
+          closestNames(name, provinceCode, 3, idx),
         );
       }
       strong = s2;
@@ -294,7 +292,7 @@ export function resolveCity(input: ResolveInput): CityResolution {
   const nameForms = [...strong, ...weak];
   if (nameForms.length === 0 && byCode.length === 0) {
     const what = name === '' && code === null ? 'empty region name and code' : `unknown city ${describe(input)}`;
-    throw new CityResolutionError(what, closestNames(name, provinceCode));
+    throw new CityResolutionError(what, closestNames(name, provinceCode, 3, idx));
   }
 
   let chosen: Form;
@@ -320,7 +318,7 @@ export function resolveCity(input: ResolveInput): CityResolution {
     if (target === null) {
       throw new CityResolutionError(
         `ambiguous city ${describe(input)}: matches ${nameForms.map((f) => `${f.name} ${f.code}`).join(', ')}; give the province or code`,
-        closestNames(name, provinceCode),
+        closestNames(name, provinceCode, 3, idx),
       );
     }
     const rank = ranked.findIndex((list) => list.some((f) => f.target === target));
@@ -330,14 +328,14 @@ export function resolveCity(input: ResolveInput): CityResolution {
 
     if (code !== null) {
       if (byCode.length === 0) {
-        throw new CityResolutionError(`unknown region code ${code} for ${describe(input)}`, closestNames(name, provinceCode));
+        throw new CityResolutionError(`unknown region code ${code} for ${describe(input)}`, closestNames(name, provinceCode, 3, idx));
       }
       const codeForms = byCode.filter((f) => f.target === target);
       if (codeForms.length === 0) {
         throw new CityResolutionError(
           `name and code disagree for ${describe(input)}: the name is ${chosen.name} ${chosen.code}, ` +
           `the code is ${byCode.map((f) => f.name).join('/')}`,
-          closestNames(name, provinceCode),
+          closestNames(name, provinceCode, 3, idx),
         );
       }
       // the code must be the form valid that year for an 'exact'/'renamed' classification
@@ -353,14 +351,14 @@ export function resolveCity(input: ResolveInput): CityResolution {
     // name unknown or empty: the code decides
     const target = uniqueTarget(byCode);
     if (target === null) {
-      throw new CityResolutionError(`ambiguous region code ${code} for ${describe(input)}`, closestNames(name, provinceCode));
+      throw new CityResolutionError(`ambiguous region code ${code} for ${describe(input)}`, closestNames(name, provinceCode, 3, idx));
     }
     const valid = byCode.filter((f) => validIn(f, year));
     chosen = valid[0] ?? byCode[0];
     if (provinceCode !== null && chosen.province_code !== provinceCode && !chosen.is_municipality) {
       throw new CityResolutionError(
         `region code ${code} of ${describe(input)} is ${chosen.name}, not a city of province ${idx.provinceLabel.get(provinceCode)}`,
-        closestNames(name, provinceCode),
+        closestNames(name, provinceCode, 3, idx),
       );
     }
     current = valid.length > 0;
