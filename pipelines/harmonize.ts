@@ -59,15 +59,15 @@ interface Outcome {
   unit: string;
 }
 
-function reasonFor(r: CityResolution, year: number): string {
+function reasonFor(r: CityResolution): string {
   const f = r.form;
   const span = `${f.first_year ?? '…'}–${f.last_year ?? '…'}`;
   switch (r.mapping) {
     case 'exact': return 'official name/code valid that year';
     case 'renamed': return `predecessor form valid ${span}`;
-    case 'code': return `name not recognized; identified by code ${f.code}${r.current ? '' : ` (form valid ${span}, used in ${year})`}`;
-    case 'alias': return r.current ? 'suffix or name variant' : `form valid ${span} used in ${year} (stale or applied backwards)`;
-    case 'merged': return `merged into ${r.city_code}; reported on its own ${span}${r.current ? '' : ` (used in ${year}, outside that range)`}`;
+    case 'code': return `name not recognized; identified by code ${f.code}${r.current ? '' : ` (form valid ${span}, used outside those years)`}`;
+    case 'alias': return r.current ? 'suffix or name variant' : `form valid ${span} used outside those years (stale or applied backwards)`;
+    case 'merged': return `merged into ${r.city_code}; reported on its own ${span}${r.current ? '' : ' (used outside those years)'}`;
     case 'dropped': return `abolished by split among ${r.successor_codes.join(', ')}; dropped by policy`;
   }
 }
@@ -123,7 +123,7 @@ export function harmonize(staged: StagedValue[], policy: HarmonizePolicy): Harmo
           throw e;
         }
         const unit = `${r.form.name} ${r.form.code} (${r.form.kind})`;
-        const reason = reasonFor(r, s.year);
+        const reason = reasonFor(r);
         if (r.mapping === 'dropped') {
           outcome = { action: 'dropped', mapping: 'dropped', city_code: null, reason, unit };
         } else if (r.mapping === 'merged' && policy.merge === 'drop') {
