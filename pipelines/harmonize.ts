@@ -138,7 +138,7 @@ export function harmonize(staged: StagedValue[], policy: HarmonizePolicy): Harmo
     if (outcome.action === 'dropped') counts.dropped++;
     else counts[outcome.mapping as HarmonizedValue['mapping']]++;
     if (outcome.action !== 'dropped') {
-      values.push({ ...s, city_code: outcome.city_code!, mapping: outcome.mapping as HarmonizedValue['mapping'] });
+      values.push(withCity(s, outcome.city_code!, outcome.mapping as HarmonizedValue['mapping']));
     }
     if (outcome.mapping !== 'exact' && outcome.mapping !== 'province') {
       const ekey = `${outcome.action}\u0000${outcome.mapping}\u0000${outcome.reason}\u0000${s.name_raw}\u0000${s.code_raw ?? ''}\u0000${s.province_raw ?? ''}`;
@@ -165,6 +165,16 @@ export function harmonize(staged: StagedValue[], policy: HarmonizePolicy): Harmo
   const eventList = [...events.values()].map((e) => ({ ...e, years: e.years.sort((a, b) => a - b), source_ids: e.source_ids.sort() }));
   eventList.sort((a, b) => a.action.localeCompare(b.action) || (a.city_code ?? '').localeCompare(b.city_code ?? '') || a.name_raw.localeCompare(b.name_raw));
   return { values, events: eventList, counts };
+}
+
+/** Explicit construction (one hidden class for all rows) instead of an object spread per row. */
+function withCity(s: StagedValue, city_code: string, mapping: HarmonizedValue['mapping']): HarmonizedValue {
+  return {
+    source_id: s.source_id, file: s.file, sheet: s.sheet, cell: s.cell, file_sha256: s.file_sha256,
+    layout: s.layout, indicator: s.indicator, scope: s.scope, year: s.year, name_raw: s.name_raw,
+    code_raw: s.code_raw, province_raw: s.province_raw, value: s.value, unit: s.unit,
+    missing_marker: s.missing_marker, city_code, mapping,
+  };
 }
 
 function validateRow(row: HarmonizedValue): void {
