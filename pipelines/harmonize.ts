@@ -5,9 +5,11 @@
  *   (reference/crosswalk.csv); suffix variants, stale and backwards codes are accepted when unambiguous
  * - provincial indicators (level 'province', e.g. ecommerce_volume): city_code = province code, mapping 'province'
  * - a unit abolished by split (巢湖) is dropped and counted
- * - a predecessor merged whole into its successor (莱芜 → 济南): with policy merge 'merge' its rows keep their
- *   own identity, flagged mapping 'merged' with the successor's city_code, so the clean stage adds extensive
- *   quantities per (city_code, year, indicator) and recomputes ratios from the sums; with 'drop' they are removed
+ * - a predecessor merged whole into its successor (莱芜 → 济南): with policy merge 'merge' its rows up to its last
+ *   reported year (莱芜: 2018) keep their own identity, flagged mapping 'merged' with the successor's city_code, so
+ *   the clean stage adds extensive quantities per (city_code, year, indicator) and recomputes ratios from the sums;
+ *   with 'drop' they are removed. Rows for later years (EPS keeps an empty 莱芜 line) are always removed: the
+ *   successor then reports the whole territory.
  * An unmatched or ambiguous name/code stops the run with a DataError naming file, sheet and cell and the
  * three closest known names. One pass over the rows; resolutions are cached per distinct (name, code, province, year).
  */
@@ -126,6 +128,13 @@ export function harmonize(staged: StagedValue[], policy: HarmonizePolicy): Harmo
         const reason = reasonFor(r);
         if (r.mapping === 'dropped') {
           outcome = { action: 'dropped', mapping: 'dropped', city_code: null, reason, unit };
+        } else if (r.mapping === 'merged' && r.form.last_year !== null && s.year > r.form.last_year) {
+          // after the merge the successor reports the whole territory: adding the predecessor would count it
+          // twice (and an empty predecessor cell would blank the successor's sum in the clean stage)
+          outcome = {
+            action: 'dropped', mapping: 'merged', city_code: r.city_code, unit,
+            reason: `predecessor merged into ${r.city_code} reported after its last year ${r.form.last_year}; the successor covers it`,
+          };
         } else if (r.mapping === 'merged' && policy.merge === 'drop') {
           outcome = { action: 'dropped', mapping: 'merged', city_code: r.city_code, reason: `merge policy 'drop': predecessor of ${r.city_code} removed`, unit };
         } else {

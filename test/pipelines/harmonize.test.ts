@@ -71,6 +71,17 @@ describe('harmonize', () => {
     expect(laiwu[0].reason).toMatch(/policy 'drop'/);
   });
 
+  it('removes a merged predecessor reported after its last year (the successor covers it), under both policies', () => {
+    const rows = [2018, 2019, 2020].map((y) => sv('莱芜市', y, { code_raw: '371200', value: y === 2018 ? 5 : null, source_id: 'eps' }));
+    for (const merge of ['merge', 'drop'] as const) {
+      const { values, events, counts } = harmonize(rows, { merge });
+      expect(values.map((v) => v.year)).toEqual(merge === 'merge' ? [2018] : []);
+      expect(counts.dropped).toBe(merge === 'merge' ? 2 : 3);
+      const after = events.find((e) => e.reason.includes('after its last year 2018'))!;
+      expect(after).toMatchObject({ action: 'dropped', city_code: '370100', years: [2019, 2020], rows: 2 });
+    }
+  });
+
   it('aggregates events per printed unit and counts rows and years', () => {
     const rows = [2011, 2012, 2013].flatMap((y) => [sv('毕节地区', y, { code_raw: '522400' }), sv('毕节地区', y, { code_raw: '522400', indicator: 'population', unit: '万人' })]);
     const { events } = harmonize(rows, { merge: 'merge' });
