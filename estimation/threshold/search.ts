@@ -63,15 +63,33 @@ export function buildGrid(distinctQ: Float64Array, spec: GridSpec, trim: number)
   return { values, positions, scale: nd };
 }
 
-/** Grid points within `radius` positions of a fixed threshold are not candidates (Hansen's rule). */
+/**
+ * Grid points fewer than `radius` positions away from a fixed threshold are not candidates (Hansen's rule:
+ * with qn = 400 and trim 0.05 the 19 neighbours on each side are dropped; this reproduces his triple-threshold
+ * confidence interval [0.03902, 1.00593]). A grid point equal to a fixed threshold is always dropped.
+ */
 export function exclusionMask(grid: Grid, fixed: FixedThreshold[], radius: number): Uint8Array {
   const mask = new Uint8Array(grid.values.length);
   for (let g = 0; g < mask.length; g++) {
     for (const f of fixed) {
-      if (Math.abs(grid.positions[g] - f.position) <= radius || grid.values[g] === f.value) mask[g] = 1;
+      if (Math.abs(grid.positions[g] - f.position) < radius || grid.values[g] === f.value) mask[g] = 1;
     }
   }
   return mask;
+}
+
+/** Exclusion radius, in grid positions, for a step trimmed at `trim`. */
+export function exclusionRadius(grid: Grid, trim: number): number {
+  return Math.round(grid.scale * trim);
+}
+
+/** Position on the grid's common scale of an arbitrary value: that of the nearest grid point. */
+export function positionOf(grid: Grid, value: number): number {
+  let best = 0;
+  for (let g = 1; g < grid.values.length; g++) {
+    if (Math.abs(grid.values[g] - value) < Math.abs(grid.values[best] - value)) best = g;
+  }
+  return grid.positions[best];
 }
 
 /** Transformed data shared by all plans of one panel. */
