@@ -14,6 +14,7 @@
  *   alias    the unit is recognized, but through a form not valid that year (a stale name or code used
  *            after a change, or the new one applied backwards as vendor panels do) or through a suffix
  *            variant (石家庄地区)
+ *            (a municipality under its 市辖区/县 group code 110100/110200 is an alias too)
  *   code     the name matched nothing (or was empty) and the code identified the city
  *   merged   a predecessor merged whole into its successor (莱芜 → 济南); city_code is the successor's
  *   dropped  a unit abolished by split (巢湖); city_code is null
@@ -186,6 +187,11 @@ export function buildCityIndex(cities: CityRecord[], crosswalk: CrosswalkRow[], 
       push(byNormName, normalizeName(n), f);
     }
     push(byCode, f.code, f);
+    // vendor panels often print a municipality under the code of its 市辖区 (110100) or 县 (110200) group
+    if (f.is_municipality && f.kind === 'canonical') {
+      push(byCode, `${f.code.slice(0, 2)}0100`, f);
+      push(byCode, `${f.code.slice(0, 2)}0200`, f);
+    }
   }
 
   const provinceByName = new Map<string, string>();
@@ -339,7 +345,7 @@ export function resolveCity(input: ResolveInput, idx: CityIndex = cityIndex()): 
         );
       }
       // the code must be the form valid that year for an 'exact'/'renamed' classification
-      const codeCurrent = codeForms.some((f) => validIn(f, year) && f.code === chosen.code);
+      const codeCurrent = codeForms.some((f) => validIn(f, year) && f.code === code);
       current = current && codeCurrent;
       matchedBy = 'name+code';
       mapping = strongValid && codeCurrent ? (chosen.kind === 'renamed' ? 'renamed' : 'exact') : 'alias';

@@ -57,6 +57,10 @@ describe('resolveCity: ordinary cities', () => {
     expect(pick(r('石家庄市(全市)', '130100', 2015))).toEqual(['130100', 'code']);
     expect(pick(r(null, '1301', 2015))).toEqual(['130100', 'code']);
   });
+  it('a municipality printed under its 市辖区 group code (110100) is recognized, as an alias', () => {
+    expect(pick(r('北京市', '110100', 2015))).toEqual(['110000', 'alias']);
+    expect(pick(r('', '500100', 2015))).toEqual(['500000', 'code']);
+  });
   it('a municipality listed under another province context is still accepted', () => {
     expect(pick(r('重庆', null, 2014, '四川'))).toEqual(['500000', 'exact']);
   });
