@@ -1,0 +1,114 @@
+/** Pieces shared by the layout adapters: the emit context, unit checks, province names, value cells. */
+import { RAW_INDICATORS, UNIT_FACTORS, type RawIndicator } from '../../schemas/indicators.ts';
+import type { StagedValue } from '../../schemas/staged.ts';
+import type { Province } from '../../schemas/crosswalk.ts';
+import { parseNumericCell, type Cell } from './cells.ts';
+import { IngestError, shown } from './errors.ts';
+import type { Table } from './table.ts';
+import { address } from './table.ts';
+
+export interface AdapterContext {
+  sourceId: string;
+  file: string;           // relative to the raw dir
+  sha256: string;
+  /** data year from the file name ({edition} or {year} placeholder), if the pattern has one */
+  yearFromName: number | null;
+  years: { from: number; to: number };
+  provinces: ProvinceIndex;
+  emit(v: StagedValue): void;
+}
+
+/** Province names (full 河北省 and short 河北) of the 31 provincial units. */
+export class ProvinceIndex {
+  private readonly byName = new Map<string, Province>();
+  private readonly municipalities = new Set<string>();
+
+  constructor(list: Province[]) {
+    for (const p of list) {
+      this.byName.set(p.name, p);
+      this.byName.set(p.short, p);
+      if (p.name.endsWith('市')) {
+        this.municipalities.add(p.name);
+        this.municipalities.add(p.short);
+      }
+    }
+  }
+
+  get(name: string): Province | undefined {
+    return this.byName.get(name);
+  }
+
+  isMunicipality(name: string): boolean {
+    return this.municipalities.has(name);
+  }
+
+  /** Full official name (河北省, 内蒙古自治区): never a city name. */
+  isFullName(name: string): boolean {
+    const p = this.byName.get(name);
+    return p !== undefined && p.name === name && !this.municipalities.has(name);
+  }
+}
+
+/** The clean stage must be able to convert the declared unit to the canonical one: refuse anything else here. */
+export function checkUnit(indicator: RawIndicator, unit: string, where: { file: string; sheet?: string; cell?: string }): void {
+  const canonical = RAW_INDICATORS[indicator].unit;
+  const known = UNIT_FACTORS[canonical];
+  if (!known || !Object.prototype.hasOwnProperty.call(known, unit)) {
+    const list = known ? Object.keys(known).join(', ') : canonical;
+    throw new IngestError(where, `expected a unit convertible to ${canonical} for ${RAW_INDICATORS[indicator].label} (${list}), got ${shown(unit)}`);
+  }
+}
+
+export function checkYear(year: number, ctx: AdapterContext, where: { sheet?: string; cell?: string }): void {
+  if (year < ctx.years.from || year > ctx.years.to) {
+    throw new IngestError(
+      { file: ctx.file, ...where },
+      `expected a data year within the registry range ${ctx.years.from}–${ctx.years.to} of source '${ctx.sourceId}', got ${year}`,
+    );
+  }
+}
+
+/** Parse a value cell into value/missing_marker, or stop with a one-line error. */
+export function valueAt(
+  t: Table,
+  r: number,
+  c: number,
+  indicator: RawIndicator,
+): { value: number | null; missing_marker: string | null } {
+  const cell: Cell = t.get(r, c);
+  const p = parseNumericCell(cell);
+  if (p.kind === 'number') {
+    if (p.value < 0) {
+      throw new IngestError(
+        { file: t.file, sheet: t.sheet, cell: address(r, c) },
+        `expected a non-negative number for ${RAW_INDICATORS[indicator].label} (every raw indicator is a count or an amount), got ${p.value}`,
+      );
+    }
+    return { value: p.value, missing_marker: null };
+  }
+  if (p.kind === 'missing') return { value: null, missing_marker: p.marker };
+  throw new IngestError(
+    { file: t.file, sheet: t.sheet, cell: address(r, c) },
+    `expected a number or a missing marker (empty, —, …, -), got ${p.why} ${shown(p.text)}`,
+  );
+}
+
+/** First non-empty text of a row (for footnote detection). */
+export function rowLead(t: Table, r: number): string {
+  for (let c = 0; c < t.cols; c++) {
+    const cell = t.get(r, c);
+    if (cell && cell.t === 's') {
+      const s = String(cell.v).trim();
+      if (s !== '') return s;
+    } else if (cell && cell.v !== undefined && cell.v !== null && cell.v !== '') return String(cell.v);
+  }
+  return '';
+}
+
+export function rowIsEmpty(t: Table, r: number, cols: number[]): boolean {
+  for (const c of cols) {
+    const cell = t.get(r, c);
+    if (cell && cell.v !== undefined && cell.v !== null && String(cell.v).trim() !== '') return false;
+  }
+  return true;
+}

@@ -1,0 +1,160 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { RawIndicatorName } from './indicators.ts';
+
+/**
+ * SOURCE REGISTRY — which raw file feeds which raw indicator, and how to read it.
+ *
+ * The registry is a JSON data file (default: raw/sources.json, describing the bundled sample). A user with
+ * real exports edits that file (or passes another one to `ingest({ registry })`); no code changes are needed
+ * as long as the files follow one of the three layouts:
+ *
+ *   layout "yearbook"  China City Statistical Yearbook table exported to xlsx: title rows, a two-level header
+ *                      (indicator labels on the first level, merged over their 全市 / 市辖区 columns on the
+ *                      second level), a units row, province rows interleaved with their cities, footnotes.
+ *                      One workbook per edition; the data year is edition − edition_offset (normally 1).
+ *   layout "eps"       EPS export: one indicator per sheet, regions × years matrix (region code, region name,
+ *                      one column per year), a header block above (指标名称 / 单位 / 频度 / 数据来源) and a
+ *                      source footnote below.
+ *   layout "long"      Vendor / CSMAR long panel: one row per region-year, indicator columns (CSV in UTF-8
+ *                      with or without BOM, or GBK; or one sheet of an xlsx).
+ *
+ * Fields common to every source:
+ *   id          unique id, copied into every staged value (provenance.source_id)
+ *   file        path relative to the raw dir, '/' separated. Placeholders: {edition} (4-digit yearbook edition,
+ *               data year = edition − edition_offset), {year} (4-digit data year), * (any characters except '/').
+ *               Every matching file is read.
+ *   years       {from, to}: data years this source may contain. A year outside is an error (a wrong file or a
+ *               typo), so widen `to` when a new edition arrives.
+ *   optional    false (default): no matching file is an error; true: the source is skipped when absent.
+ *
+ * Units: a literal unit string ("万元"), or "row" (yearbook: read the units row under the header), or
+ * "header" (EPS: read the 单位 line of the header block; yearbook: the bracket in the label, "地区生产总值(万元)").
+ * The unit read is recorded on every staged value; the clean stage converts it with UNIT_FACTORS.
+ */
+
+export const YearRange = z
+  .object({
+    from: z.number().int().describe('first data year accepted'),
+    to: z.number().int().describe('last data year accepted'),
+  })
+  .refine((r) => r.from <= r.to, { message: 'years.from must be <= years.to' });
+
+const base = {
+  id: z.string().min(1).regex(/^[A-Za-z0-9_.-]+$/).describe('unique source id (letters, digits, _ . -)'),
+  description: z.string().optional().describe('free text for humans'),
+  file: z
+    .string()
+    .min(1)
+    .refine((f) => !f.startsWith('/') && !f.split('/').includes('..'), { message: 'file must be relative to the raw dir, without ..' })
+    .describe('file pattern relative to the raw dir; {edition}, {year} and * are placeholders'),
+  years: YearRange.describe('data years this source may contain; anything else is an error'),
+  optional: z.boolean().default(false).describe('true: skip silently when no file matches'),
+};
+
+export const Scope = z.enum(['全市', '市辖区']);
+
+export const YearbookIndicator = z.object({
+  indicator: RawIndicatorName.describe('raw indicator fed by this column group'),
+  labels: z.array(z.string().min(1)).min(1).describe('header label(s) as printed; aliases for other editions (e.g. 地方财政一般预算内收入)'),
+  scopes: z.array(Scope).min(1).optional().describe('scope columns that must be present; default: read every 全市/市辖区 column under the label'),
+});
+
+export const YearbookSource = z.object({
+  layout: z.literal('yearbook'),
+  ...base,
+  edition_offset: z.number().int().default(1).describe('data year = edition − edition_offset (the yearbook of edition Y reports Y−1)'),
+  sheet: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).describe('sheet name (or alternatives); compared with all spaces removed'),
+  header_search_rows: z.number().int().positive().default(30).describe('the header row is searched in the first N rows'),
+  name_column: z.string().regex(/^[A-Z]{1,3}$/).default('A').describe('column letter of the city names'),
+  unit: z.string().min(1).default('row').describe('"row" = units row under the header; "header" = bracket in the label; else a literal unit'),
+  indicators: z.array(YearbookIndicator).min(1),
+});
+
+export const EpsSource = z.object({
+  layout: z.literal('eps'),
+  ...base,
+  sheet: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).describe('sheet name (or alternatives)'),
+  indicator: RawIndicatorName,
+  labels: z.array(z.string().min(1)).min(1).describe('indicator name(s) expected on the 指标名称 line'),
+  level: z.enum(['city', 'province']).describe('regions are cities or provinces'),
+  scope: Scope.nullable().default(null).describe('scope the series refers to (全市 / 市辖区), null = not stated by the source'),
+  unit: z.string().min(1).default('header').describe('"header" = the 单位 line of the header block; else a literal unit'),
+  code_headers: z.array(z.string().min(1)).default(['地区代码', '代码', '行政区划代码', '城市代码', '省份代码']),
+  name_headers: z.array(z.string().min(1)).default(['地区名称', '地区', '城市名称', '城市', '省份名称', '省份']),
+  header_search_rows: z.number().int().positive().default(30),
+});
+
+export const LongIndicator = z.object({
+  indicator: RawIndicatorName,
+  column: z.string().min(1).describe('column header as printed'),
+  unit: z.string().min(1).describe('unit of the column (long panels carry no units row)'),
+});
+
+export const LongSource = z.object({
+  layout: z.literal('long'),
+  ...base,
+  sheet: z.string().optional().describe('xlsx only: sheet name (default: the first sheet)'),
+  scope: Scope.nullable().default(null).describe('scope the series refers to (全市 / 市辖区), null = not stated by the source'),
+  encoding: z.enum(['auto', 'utf-8', 'gbk']).default('auto').describe('CSV only: auto = UTF-8 (BOM optional) if valid, else GBK'),
+  columns: z.object({
+    code: z.string().min(1).optional().describe('region code column'),
+    name: z.string().min(1).describe('region name column'),
+    province: z.string().min(1).optional().describe('province column'),
+    year: z.string().min(1).describe('data year column'),
+  }),
+  indicators: z.array(LongIndicator).min(1),
+  header_search_rows: z.number().int().positive().default(30),
+});
+
+export const Source = z.discriminatedUnion('layout', [YearbookSource, EpsSource, LongSource]);
+export type Source = z.infer<typeof Source>;
+export type YearbookSource = z.infer<typeof YearbookSource>;
+export type EpsSource = z.infer<typeof EpsSource>;
+export type LongSource = z.infer<typeof LongSource>;
+
+export const Registry = z
+  .object({
+    version: z.literal(1),
+    description: z.string().optional(),
+    sources: z.array(Source).min(1),
+  })
+  .superRefine((reg, ctx) => {
+    const seen = new Set<string>();
+    for (const [i, s] of reg.sources.entries()) {
+      if (seen.has(s.id)) ctx.addIssue({ code: 'custom', message: `duplicate source id '${s.id}'`, path: ['sources', i, 'id'] });
+      seen.add(s.id);
+      if (s.layout !== 'yearbook' && s.file.includes('{edition}')) {
+        ctx.addIssue({ code: 'custom', message: '{edition} is only meaningful for yearbook sources', path: ['sources', i, 'file'] });
+      }
+      if (s.file.includes('{edition}') && s.file.includes('{year}')) {
+        ctx.addIssue({ code: 'custom', message: 'use either {edition} or {year}, not both', path: ['sources', i, 'file'] });
+      }
+    }
+  });
+export type Registry = z.infer<typeof Registry>;
+export type RegistryInput = z.input<typeof Registry>;
+
+/** Default registry location: describes the bundled sample in raw/. */
+export const DEFAULT_REGISTRY_PATH = new URL('../raw/sources.json', import.meta.url);
+
+/** Read and validate a registry file; errors name the file and the offending field in one line. */
+export function loadRegistry(path: string | URL = DEFAULT_REGISTRY_PATH): Registry {
+  let json: unknown;
+  const shown = typeof path === 'string' ? path : path.pathname;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8').replace(/^\uFEFF/, ''));
+  } catch (e) {
+    throw new Error(`source registry ${shown}: not readable JSON (${(e as Error).message})`);
+  }
+  return parseRegistry(json, shown);
+}
+
+export function parseRegistry(json: unknown, shown = 'registry'): Registry {
+  const r = Registry.safeParse(json);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw new Error(`source registry ${shown}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  return r.data;
+}
