@@ -89,10 +89,18 @@ export function harmonize(staged: StagedValue[], policy: HarmonizePolicy): Harmo
     }
     let outcome: Outcome | undefined;
     if (level === 'province') {
-      const key = `${s.name_raw}\u0000${s.code_raw ?? ''}`;
+      const key = `${s.name_raw}\u0000${s.code_raw ?? ''}\u0000${s.province_raw ?? ''}`;
       outcome = provinceCache.get(key);
       if (!outcome) {
-        const code = lookupProvince(s.name_raw, s.code_raw) ?? lookupProvince(s.province_raw);
+        const byName = lookupProvince(s.name_raw);
+        const byCode = lookupProvince(null, s.code_raw);
+        if (byName !== null && byCode !== null && byName !== byCode) {
+          throw new DataError(
+            { file: s.file, sheet: s.sheet, cell: s.cell, year: s.year },
+            `one province for provincial series ${s.indicator}: name '${s.name_raw}' is ${byName}, code ${s.code_raw} is ${byCode}`,
+          );
+        }
+        const code = byName ?? byCode ?? lookupProvince(s.province_raw);
         if (code === null) {
           const printed = cleanName(s.name_raw);
           const closest = provinces()

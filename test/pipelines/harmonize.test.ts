@@ -101,6 +101,13 @@ describe('harmonize', () => {
     expect(msg).toMatch(/closest known names: 石家庄, 张家口, /);
   });
 
+  it('provincial series: by name or code, and name and code must agree', () => {
+    const p = (name: string, code: string | null) => sv(name, 2016, { indicator: 'ecommerce_volume', unit: '亿元', code_raw: code, scope: null });
+    const { values } = harmonize([p('内蒙古', null), p('', '65'), p('吉林省', '220000')], { merge: 'merge' });
+    expect(values.map((v) => [v.city_code, v.mapping])).toEqual([['150000', 'province'], ['650000', 'province'], ['220000', 'province']]);
+    expect(() => harmonize([p('河北', '110000')], { merge: 'merge' })).toThrow(/name '河北' is 130000, code 110000 is 110000/);
+  });
+
   it('stops on an unknown province of a provincial series', () => {
     const rows = [sv('江南省', 2015, { indicator: 'ecommerce_volume', unit: '亿元', cell: 'C9', sheet: 'prov' })];
     expect(() => harmonize(rows, { merge: 'merge' })).toThrow(/sheet prov, cell C9.*closest known names/);
