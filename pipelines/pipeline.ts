@@ -1,9 +1,18 @@
-// Runs the stages in order on one in-memory database; the warehouse stage writes the files.
+// Runs the stages in order on one in-memory database. Incremental: a stage whose fingerprint (inputs,
+// code, settings) is unchanged is skipped and its cached outputs are loaded only if a later stage needs
+// them. Every run is recorded (run_results.json, the warehouse's `runs` table); one run at a time (lock).
 import { SingleBar, Presets } from 'cli-progress';
+import { randomUUID } from 'node:crypto';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { PipelineSettings } from '../schemas/settings.ts';
 import type { StageReport } from './context.ts';
-import { StageDb } from './db.ts';
-import { STAGES } from './stages.ts';
+import { runDataTests, type DataTestResult, type DataTestRun } from './data-tests.ts';
+import { StageDb, sqlString } from './db.ts';
+import { codeHash, combine, fileHashes, PROJECT_ROOT, tableHash } from './fingerprint.ts';
+import { acquireLock } from './lock.ts';
+import { COMMON_CODE, STAGES, type Stage } from './stages.ts';
+import { recoverSwap, WAREHOUSE_FILE, PANEL_FILES } from './warehouse.ts';
 
 export interface PipelineOptions {
   rawDir: string;
@@ -11,26 +20,174 @@ export interface PipelineOptions {
   /** run up to and including this stage (its prerequisites are the stages before it) */
   stage?: string;
   settings?: Partial<PipelineSettings>;
-  /** print one line per stage (default true) */
+  /** rebuild every stage, ignoring fingerprints */
+  full?: boolean;
+  /** print which stages would run and why; change nothing */
+  dryRun?: boolean;
   log?: (line: string) => void;
 }
 
-export interface StageTiming extends StageReport {
+export interface StageRecord {
   stage: string;
+  status: 'ran' | 'skipped' | 'failed' | 'would run' | 'would skip';
+  reason: string;
+  fingerprint: string;
   seconds: number;
+  inputs: Array<{ path?: string; table?: string; sha256?: string; hash?: string; rows?: number }>;
+  outputs: Array<{ table: string; rows: number; hash: string }>;
+  data_tests: DataTestResult[];
+  report?: StageReport;
+  error?: string;
 }
 
-export async function runPipeline(options: PipelineOptions): Promise<StageTiming[]> {
+export interface RunRecord {
+  run_id: string;
+  started_at: string;
+  ended_at: string;
+  status: 'success' | 'failed' | 'dry-run';
+  raw_dir: string;
+  out_dir: string;
+  full: boolean;
+  settings: PipelineSettings;
+  stages: StageRecord[];
+  recovered: string[];
+  versions: Record<string, string>;
+  error?: string;
+}
+
+interface StageMeta {
+  fingerprint: string;
+  parts: { code: string; settings: string; inputs: string };
+  inputs: StageRecord['inputs'];
+  outputs: StageRecord['outputs'];
+  data_tests: DataTestResult[];
+  failures: DataTestRun['failures'];
+  report: StageReport;
+}
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+export function formatLine(stage: string, r: StageReport, seconds: number): string {
+  const cells = r.cells !== undefined ? `  ${fmt(r.cells)} cells` : '';
+  return `${stage.padEnd(10)} ${fmt(r.rows).padStart(9)} rows${cells}  ${seconds.toFixed(2)} s${r.detail ? `  (${r.detail})` : ''}`;
+}
+
+function versions(): Record<string, string> {
+  const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8'));
+  const out: Record<string, string> = { node: process.version, project: pkg.version };
+  for (const name of Object.keys(pkg.dependencies ?? {})) out[name] = pkg.dependencies[name];
+  return out;
+}
+
+function readMeta(cacheDir: string, stage: string): StageMeta | undefined {
+  const path = join(cacheDir, `${stage}.json`);
+  if (!existsSync(path)) return undefined;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function writeJsonAtomic(path: string, value: unknown): void {
+  writeFileSync(path + '.new', JSON.stringify(value, null, 1) + '\n');
+  renameSync(path + '.new', path);
+}
+
+function whyRun(meta: StageMeta | undefined, parts: StageMeta['parts'], outputsPresent: boolean, full: boolean, inputs: StageRecord['inputs']): string | null {
+  if (full) return 'full rebuild requested';
+  if (!meta) return 'no previous build';
+  const why: string[] = [];
+  if (meta.parts.code !== parts.code) why.push('code or SQL changed');
+  if (meta.parts.settings !== parts.settings) why.push('settings changed');
+  if (meta.parts.inputs !== parts.inputs) {
+    const before = new Map(meta.inputs.map((i) => [i.path ?? i.table, i.sha256 ?? i.hash]));
+    const now = new Map(inputs.map((i) => [i.path ?? i.table, i.sha256 ?? i.hash]));
+    const added = [...now.keys()].filter((k) => !before.has(k));
+    const removed = [...before.keys()].filter((k) => !now.has(k));
+    const changed = [...now.keys()].filter((k) => before.has(k) && before.get(k) !== now.get(k));
+    if (added.length) why.push(`new input ${added.slice(0, 3).join(', ')}${added.length > 3 ? ` (+${added.length - 3})` : ''}`);
+    if (removed.length) why.push(`input removed ${removed.slice(0, 3).join(', ')}`);
+    if (changed.length) why.push(`input changed ${changed.slice(0, 3).join(', ')}${changed.length > 3 ? ` (+${changed.length - 3})` : ''}`);
+  }
+  if (why.length === 0 && !outputsPresent) why.push('previous output missing');
+  return why.length ? why.join('; ') : null;
+}
+
+export async function runPipeline(options: PipelineOptions): Promise<RunRecord> {
   const settings = PipelineSettings.parse(options.settings ?? {});
   const log = options.log ?? ((line: string) => process.stdout.write(line + '\n'));
   const last = options.stage ?? STAGES[STAGES.length - 1].name;
   const upTo = STAGES.findIndex((s) => s.name === last);
   if (upTo < 0) throw new Error(`unknown stage '${last}' (stages: ${STAGES.map((s) => s.name).join(', ')})`);
+  const outDir = resolve(options.outDir);
+  const rawDir = resolve(options.rawDir);
+  const cacheDir = join(outDir, '.cache');
+  const dry = options.dryRun ?? false;
 
-  const db = await StageDb.open();
-  const timings: StageTiming[] = [];
+  const run: RunRecord = {
+    run_id: randomUUID(), started_at: new Date().toISOString(), ended_at: '', status: dry ? 'dry-run' : 'success',
+    raw_dir: options.rawDir, out_dir: options.outDir, full: options.full ?? false, settings, stages: [], recovered: [],
+    versions: versions(),
+  };
+  if (!existsSync(rawDir)) throw Object.assign(new Error(`raw folder not found: ${options.rawDir}`), { name: 'DataError' });
+
+  const lock = dry ? undefined : acquireLock(outDir);
+  if (lock?.recoveredFrom) run.recovered.push(`stale lock of pid ${lock.recoveredFrom.pid} (started ${lock.recoveredFrom.started})`);
+  if (!dry && recoverSwap(outDir)) run.recovered.push('completed the warehouse swap of a run killed after its commit point');
+
+  const db = dry ? undefined : await StageDb.open();
+  const hashes = new Map<string, StageRecord['outputs'][number]>();
+  const producer = new Map<string, Stage>();
+  for (const s of STAGES) for (const t of s.outputs) producer.set(t, s);
+  const loaded = new Set<string>();
+  const metas = new Map<string, StageMeta>();
+
+  const ensureLoaded = async (table: string) => {
+    if (loaded.has(table)) return;
+    const path = join(cacheDir, producer.get(table)!.name, `${table}.parquet`);
+    await db!.run(`CREATE OR REPLACE TABLE ${table} AS SELECT * FROM read_parquet(${sqlString(path)})`);
+    loaded.add(table);
+  };
+
   try {
     for (const stage of STAGES.slice(0, upTo + 1)) {
+      const inputs: StageRecord['inputs'] = stage.name === 'ingest'
+        ? fileHashes(rawDir, ['.']).map(({ path, sha256 }) => ({ path, sha256 }))
+        : stage.inputs.map((t) => ({ table: t, hash: hashes.get(t)?.hash, rows: hashes.get(t)?.rows }));
+      const parts = {
+        code: codeHash([...COMMON_CODE, ...stage.code]),
+        settings: combine(settings),
+        inputs: combine(inputs.map((i) => [i.path ?? i.table, i.sha256 ?? i.hash])),
+      };
+      const fingerprint = combine(parts);
+      const meta = readMeta(cacheDir, stage.name);
+      const outputsPresent = stage.name === 'warehouse'
+        ? [WAREHOUSE_FILE, ...PANEL_FILES].every((f) => existsSync(join(outDir, f)))
+        : stage.outputs.every((t) => existsSync(join(cacheDir, stage.name, `${t}.parquet`)));
+      const reason = whyRun(meta, parts, outputsPresent, run.full, inputs);
+      const record: StageRecord = { stage: stage.name, status: 'ran', reason: reason ?? 'unchanged', fingerprint, seconds: 0, inputs, outputs: [], data_tests: [] };
+      run.stages.push(record);
+
+      if (reason === null) {
+        record.status = dry ? 'would skip' : 'skipped';
+        record.outputs = meta!.outputs;
+        record.data_tests = meta!.data_tests;
+        for (const o of meta!.outputs) hashes.set(o.table, o);
+        metas.set(stage.name, meta!);
+        log(`${stage.name.padEnd(10)} skipped (unchanged)`);
+        continue;
+      }
+      if (dry) {
+        record.status = 'would run';
+        for (const t of stage.outputs) hashes.set(t, { table: t, rows: -1, hash: `pending:${fingerprint}` });
+        log(`${stage.name.padEnd(10)} would run: ${reason}`);
+        continue;
+      }
+
+      for (const t of stage.inputs) await ensureLoaded(t);
+      if (stage.name === 'warehouse') await collectTestFailures(db!, metas);
+
       let bar: SingleBar | undefined;
       const progress = (done: number, total: number) => {
         if (!process.stdout.isTTY || total < 2) return;
@@ -42,24 +199,75 @@ export async function runPipeline(options: PipelineOptions): Promise<StageTiming
       };
       const t0 = performance.now();
       let report: StageReport;
+      let tests: DataTestRun;
       try {
-        report = await stage.run({ db, settings, rawDir: options.rawDir, outDir: options.outDir, progress });
+        report = await stage.run({ db: db!, settings, rawDir, outDir, progress });
+        for (const t of stage.outputs) loaded.add(t);
+        tests = await runDataTests(db!, stage.name, stage.tests);
+      } catch (e) {
+        record.status = 'failed';
+        record.error = (e as Error).message;
+        const failedTests = (e as { dataTests?: DataTestRun }).dataTests;
+        if (failedTests) record.data_tests = failedTests.results;
+        throw e;
       } finally {
         bar?.stop();
       }
-      const seconds = (performance.now() - t0) / 1000;
-      timings.push({ stage: stage.name, seconds, ...report });
-      log(formatLine(stage.name, report, seconds));
+      record.seconds = (performance.now() - t0) / 1000;
+      record.report = report;
+      record.data_tests = tests.results;
+      mkdirSync(join(cacheDir, stage.name), { recursive: true });
+      for (const t of stage.outputs) {
+        const h = { table: t, ...(await tableHash(db!, t)) };
+        record.outputs.push(h);
+        hashes.set(t, h);
+        await db!.run(`COPY ${t} TO ${sqlString(join(cacheDir, stage.name, `${t}.parquet`))} (FORMAT parquet)`);
+      }
+      const newMeta: StageMeta = { fingerprint, parts, inputs, outputs: record.outputs, data_tests: tests.results, failures: tests.failures, report };
+      writeJsonAtomic(join(cacheDir, `${stage.name}.json`), newMeta);
+      metas.set(stage.name, newMeta);
+      const warned = tests.results.filter((r) => r.status === 'warn');
+      log(formatLine(stage.name, report, record.seconds) + (warned.length ? `  [warn: ${warned.map((w) => `${w.name} ${w.failing_rows}`).join(', ')}]` : ''));
     }
+  } catch (e) {
+    run.status = 'failed';
+    run.error = (e as Error).message;
+    throw e;
+  } finally {
+    run.ended_at = new Date().toISOString();
+    db?.close();
+    if (!dry) {
+      mkdirSync(cacheDir, { recursive: true });
+      appendFileSync(join(cacheDir, 'runs.jsonl'), JSON.stringify(run) + '\n');
+      if (run.status === 'success' && existsSync(join(outDir, WAREHOUSE_FILE)) && upTo === STAGES.length - 1)
+        await recordRuns(join(outDir, WAREHOUSE_FILE), join(cacheDir, 'runs.jsonl'));
+      writeJsonAtomic(join(outDir, 'run_results.json'), run);
+      lock?.release();
+    }
+  }
+  return run;
+}
+
+/** Warn-level failing rows of every stage of this build, for the warehouse's test_failures table. */
+async function collectTestFailures(db: StageDb, metas: Map<string, StageMeta>): Promise<void> {
+  const rows = [...metas.values()].flatMap((m) => m.failures ?? []);
+  await db.createAndAppend('test_failures', [
+    { name: 'stage', type: 'VARCHAR' }, { name: 'test', type: 'VARCHAR' }, { name: 'severity', type: 'VARCHAR' }, { name: 'row_json', type: 'VARCHAR' },
+  ], rows);
+}
+
+/** The warehouse's `runs` table: one row per run recorded in the cache's runs log, failed ones included. */
+async function recordRuns(warehouse: string, runsLog: string): Promise<void> {
+  const db = await StageDb.open(warehouse);
+  try {
+    await db.run('BEGIN TRANSACTION');
+    await db.run(`CREATE OR REPLACE TABLE runs AS
+      SELECT run_id, started_at::TIMESTAMP AS started_at, ended_at::TIMESTAMP AS ended_at, status, full,
+             to_json(stages)::VARCHAR AS stages, to_json(versions)::VARCHAR AS versions, error
+      FROM read_json(${sqlString(runsLog)}, format = 'newline_delimited', union_by_name = true)`);
+    await db.run(`COMMENT ON TABLE runs IS 'every pipeline run: id, start/end, status, per-stage status, fingerprint, inputs, outputs, data tests, seconds; tool and dependency versions'`);
+    await db.run('COMMIT');
   } finally {
     db.close();
   }
-  return timings;
-}
-
-const fmt = (n: number) => n.toLocaleString('en-US');
-
-export function formatLine(stage: string, r: StageReport, seconds: number): string {
-  const cells = r.cells !== undefined ? `  ${fmt(r.cells)} cells` : '';
-  return `${stage.padEnd(10)} ${fmt(r.rows).padStart(9)} rows${cells}  ${seconds.toFixed(2)} s${r.detail ? `  (${r.detail})` : ''}`;
 }

@@ -12,6 +12,8 @@ const program = new Command()
   .option('--out <dir>', 'warehouse folder', 'warehouse')
   .addOption(new Option('--stage <name>', 'run one stage and the stages it needs').choices(STAGES.map((s) => s.name)))
   .addOption(new Option('--merge-policy <policy>', 'boundary changes: merge a predecessor into its successor, or drop it').choices(['merge', 'drop']))
+  .option('--full', 'rebuild every stage, ignoring fingerprints')
+  .option('--dry-run', 'print which stages would run and why; change nothing')
   .option('--edge-carry <years>', 'years carried at the edges of a series', (v) => Number.parseInt(v, 10))
   .addOption(new Option('--eco <formula>', 'Eco as GDP per land area (paper) or per capita').choices(['land_area', 'per_capita']))
   .addOption(new Option('--split-rule <rule>', 'high/low heterogeneity split').choices(['mean', 'median', 'year_median']))
@@ -21,7 +23,7 @@ const program = new Command()
         .filter(([, v]) => v !== undefined),
     );
     const t0 = performance.now();
-    await runPipeline({ rawDir: opts.raw, outDir: opts.out, stage: opts.stage, settings });
+    await runPipeline({ rawDir: opts.raw, outDir: opts.out, stage: opts.stage, settings, full: opts.full, dryRun: opts.dryRun });
     process.stdout.write(`pipeline   done in ${((performance.now() - t0) / 1000).toFixed(2)} s\n`);
   });
 

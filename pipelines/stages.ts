@@ -9,15 +9,26 @@ import { ingest } from './ingest.ts';
 import { transform } from './transform.ts';
 import { writeWarehouse } from './warehouse.ts';
 import { HarmonizedValue, type StagedValue } from '../schemas/staged.ts';
+import type { DataTest } from './data-tests.ts';
+import { MODEL_VARIABLES } from './model-variables.ts';
 
 export interface Stage {
   name: string;
   /** what it does, for --help and run logs */
   does: string;
-  /** sql/ files it runs (part of its fingerprint) */
-  sql: string[];
+  /** source files, SQL files and reference data it runs (its code fingerprint), relative to the project */
+  code: string[];
+  /** tables of earlier stages it reads */
+  inputs: string[];
+  /** tables it leaves for later stages (cached between runs) */
+  outputs: string[];
+  /** data tests on its outputs */
+  tests: DataTest[];
   run(ctx: StageContext): Promise<StageReport>;
 }
+
+/** Shared by every stage: a change here reruns everything. */
+export const COMMON_CODE = ['pipelines/db.ts', 'pipelines/context.ts', 'pipelines/errors.ts', 'pipelines/validate.ts', 'schemas/'];
 
 const STAGED_COLUMNS: ColumnSpec[] = [
   { name: 'source_id', type: 'VARCHAR' }, { name: 'layout', type: 'VARCHAR' }, { name: 'file', type: 'VARCHAR' },
@@ -33,7 +44,7 @@ const HARMONIZED_COLUMNS: ColumnSpec[] = [
 ];
 
 async function runIngest(ctx: StageContext): Promise<StageReport> {
-  const result = await ingest({ rawDir: ctx.rawDir, onProgress: ctx.progress });
+  const result = await ingest({ rawDir: ctx.rawDir });
   await ctx.db.createAndAppend('staged', STAGED_COLUMNS, result.values as unknown as Record<string, unknown>[]);
   await ctx.db.createAndAppend(
     'stg_files',
@@ -68,11 +79,69 @@ async function runHarmonize(ctx: StageContext): Promise<StageReport> {
     detail: `${dropped} rows dropped by policy` };
 }
 
+const w = (severity: 'error' | 'warn') => severity;
+
 export const STAGES: Stage[] = [
-  { name: 'ingest', does: 'read the raw spreadsheets declared in the source registry', sql: [], run: runIngest },
-  { name: 'harmonize', does: 'map every name/code/year to its canonical city', sql: [], run: runHarmonize },
-  { name: 'clean', does: 'units, merges, imputation, drop rule', sql: ['clean_checks.sql', 'clean_normalize.sql', 'clean_impute.sql', 'clean_drops.sql'], run: clean },
-  { name: 'derive', does: 'the catalogue formulas', sql: ['derive.sql'], run: derive },
-  { name: 'transform', does: 'logs, heterogeneity groups, winsorized copies', sql: ['transform.sql'], run: transform },
-  { name: 'warehouse', does: 'write warehouse.duckdb, panel.parquet, panel.arrow atomically', sql: [], run: writeWarehouse },
+  {
+    name: 'ingest', does: 'read the raw spreadsheets declared in the source registry', run: runIngest,
+    code: ['pipelines/ingest.ts', 'pipelines/ingest/'], inputs: [], outputs: ['staged', 'stg_files'],
+    tests: [
+      { name: 'staged_provenance_not_null', table: 'staged', severity: w('error'), kind: 'not_null', columns: ['file', 'sheet', 'cell', 'file_sha256', 'indicator', 'year'] },
+      { name: 'staged_year_range', table: 'staged', severity: w('error'), kind: 'accepted_range', column: 'year', min: 1949, max: 2100 },
+    ],
+  },
+  {
+    name: 'harmonize', does: 'map every name/code/year to its canonical city', run: runHarmonize,
+    code: ['pipelines/harmonize.ts', 'pipelines/harmonize/', 'reference/'], inputs: ['staged'],
+    outputs: ['harmonized', 'dim_city', 'dim_province'],
+    tests: [
+      { name: 'harmonized_city_known', table: 'harmonized', severity: w('error'), kind: 'relationship', column: 'city_code',
+        to: [{ table: 'dim_city', column: 'city_code' }, { table: 'dim_province', column: 'province_code' }] },
+      { name: 'dim_city_unique', table: 'dim_city', severity: w('error'), kind: 'unique', columns: ['city_code'] },
+    ],
+  },
+  {
+    name: 'clean', does: 'units, merges, imputation, drop rule', run: clean,
+    code: ['pipelines/clean.ts', 'pipelines/catalogue.ts', 'sql/clean_checks.sql', 'sql/clean_normalize.sql', 'sql/clean_impute.sql', 'sql/clean_drops.sql'],
+    inputs: ['harmonized', 'dim_city', 'dim_province'],
+    outputs: ['clean_values', 'quality_imputations', 'quality_drops', 'clean_kept', 'ref_indicators', 'required_indicators'],
+    tests: [
+      { name: 'clean_unique_unit_year_indicator', table: 'clean_values', severity: w('error'), kind: 'unique', columns: ['city_code', 'year', 'indicator'] },
+      { name: 'clean_non_negative', table: 'clean_values', severity: w('error'), kind: 'accepted_range', column: 'value', min: 0 },
+      { name: 'land_area_no_unexplained_jump', table: 'clean_values', severity: w('warn'), kind: 'sql',
+        description: 'land area changing by more than 20% in a year, outside a recorded boundary change',
+        sql: `SELECT city_code, year, value, prev FROM (
+                SELECT city_code, year, value, lag(value) OVER (PARTITION BY city_code ORDER BY year) AS prev
+                FROM clean_values WHERE indicator = 'land_area') j
+              WHERE prev > 0 AND abs(value / prev - 1) > 0.2
+                AND city_code NOT IN (SELECT city_code FROM harmonized WHERE mapping = 'merged')` },
+    ],
+  },
+  {
+    name: 'derive', does: 'the catalogue formulas', run: derive,
+    code: ['pipelines/derive.ts', 'pipelines/catalogue.ts', 'sql/derive.sql'],
+    inputs: ['clean_values', 'clean_kept', 'dim_city', 'dim_province'], outputs: ['derived'],
+    tests: [
+      { name: 'derived_unique_city_year', table: 'derived', severity: w('error'), kind: 'unique', columns: ['city_code', 'year'] },
+    ],
+  },
+  {
+    name: 'transform', does: 'logs, heterogeneity groups, winsorized copies', run: transform,
+    code: ['pipelines/transform.ts', 'pipelines/catalogue.ts', 'sql/transform.sql'], inputs: ['derived'], outputs: ['panel'],
+    tests: [
+      { name: 'panel_unique_city_year', table: 'panel', severity: w('error'), kind: 'unique', columns: ['city_code', 'year'] },
+      { name: 'panel_model_variables_not_null', table: 'panel', severity: w('error'), kind: 'not_null', columns: MODEL_VARIABLES },
+      { name: 'panel_city_in_dim_city', table: 'panel', severity: w('error'), kind: 'relationship', column: 'city_code', to: [{ table: 'dim_city', column: 'city_code' }] },
+      { name: 'panel_balanced', table: 'panel', severity: w('error'), kind: 'balanced', unit: 'city_code', time: 'year' },
+      { name: 'panel_ind_range', table: 'panel', severity: w('error'), kind: 'accepted_range', column: 'Ind', min: 1, max: 3 },
+      { name: 'panel_fis_range', table: 'panel', severity: w('warn'), kind: 'accepted_range', column: 'Fis', min: 0, max: 1.5 },
+      { name: 'panel_gov_range', table: 'panel', severity: w('warn'), kind: 'accepted_range', column: 'Gov', min: 0, max: 1 },
+    ],
+  },
+  {
+    name: 'warehouse', does: 'write warehouse.duckdb, panel.parquet, panel.arrow atomically', run: writeWarehouse,
+    code: ['pipelines/warehouse.ts'],
+    inputs: ['dim_city', 'dim_province', 'stg_files', 'harmonized', 'clean_values', 'quality_imputations', 'quality_drops', 'derived', 'panel'],
+    outputs: [], tests: [],
+  },
 ];

@@ -2,7 +2,7 @@
 // Everything is written into a temporary folder next to the target and renamed into place only when
 // complete, so a failed or killed run leaves the previous warehouse as it was.
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { catalogue } from './catalogue.ts';
 import type { StageContext, StageReport } from './context.ts';
@@ -21,6 +21,7 @@ export const WAREHOUSE_TABLES: Record<string, string> = {
   panel: 'the analysts\u2019 panel: kept city-years, model variables, heterogeneity groups, levels, winsorized copies',
   meta_catalogue: 'the variable catalogue used for this build',
   meta_settings: 'the settings of this build',
+  test_failures: 'rows that failed a data test of severity warn (an error stops the run)',
 };
 
 export const PANEL_FILES = ['panel.parquet', 'panel.arrow'];
@@ -30,6 +31,7 @@ export async function writeWarehouse(ctx: StageContext): Promise<StageReport> {
   const { db, settings } = ctx;
   const outDir = resolve(ctx.outDir);
   mkdirSync(outDir, { recursive: true });
+  recoverSwap(outDir);
   removeStaleTemps(outDir);
   const tmp = join(outDir, `.tmp-${process.pid}-${Date.now()}`);
   mkdirSync(tmp);
@@ -62,8 +64,9 @@ export async function writeWarehouse(ctx: StageContext): Promise<StageReport> {
     await db.run(`COPY panel TO ${sqlString(join(tmp, 'panel.parquet'))} (FORMAT parquet, COMPRESSION zstd)`);
     writeFileSync(join(tmp, 'panel.arrow'), await panelAsArrowIpc(ctx));
 
-    // the panel files first, the database last: the database is what a reader opens first
-    for (const file of [...PANEL_FILES, WAREHOUSE_FILE]) renameSync(join(tmp, file), join(outDir, file));
+    // Commit point: the journal names the complete new files; from here on a killed run is rolled forward
+    // by the next one (recoverSwap), before it, the previous warehouse stays as it was.
+    commitSwap(outDir, tmp, [...PANEL_FILES, WAREHOUSE_FILE]);
     return { rows: tables.panel, tables, detail: `${Object.keys(tables).length} tables → ${join(ctx.outDir, WAREHOUSE_FILE)}` };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
@@ -84,6 +87,37 @@ async function panelAsArrowIpc(ctx: StageContext): Promise<Uint8Array> {
     else arrays[name] = Float64Array.from(col.map((v) => (v === null ? NaN : Number(v))));
   });
   return tableToIPC(tableFromArrays(arrays), 'file');
+}
+
+const JOURNAL = '.swap.json';
+
+function commitSwap(outDir: string, tmp: string, files: string[]): void {
+  const journal = join(outDir, JOURNAL);
+  writeFileSync(journal + '.new', JSON.stringify({ tmp, files }));
+  renameSync(journal + '.new', journal);
+  finishSwap(outDir, tmp, files);
+}
+
+function finishSwap(outDir: string, tmp: string, files: string[]): void {
+  // the database last: it is what readers open first
+  for (const file of files) if (existsSync(join(tmp, file))) renameSync(join(tmp, file), join(outDir, file));
+  rmSync(join(outDir, JOURNAL), { force: true });
+}
+
+/** Complete a swap that a killed run had committed to (its journal exists). Returns true if one was completed. */
+export function recoverSwap(outDir: string): boolean {
+  const journal = join(outDir, JOURNAL);
+  if (!existsSync(journal)) return false;
+  let pending: { tmp: string; files: string[] };
+  try {
+    pending = JSON.parse(readFileSync(journal, 'utf8'));
+  } catch {
+    rmSync(journal, { force: true });
+    return false;
+  }
+  finishSwap(outDir, pending.tmp, pending.files);
+  rmSync(pending.tmp, { recursive: true, force: true });
+  return true;
 }
 
 /** A run killed mid-write leaves a .tmp-* folder behind: remove those whose process is gone. */

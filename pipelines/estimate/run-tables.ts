@@ -1,0 +1,101 @@
+// Runs the declared tables on the warehouse panel and shapes the results like the paper's results file.
+import type { LoadedFrame } from '../../estimation/data/load.ts';
+import type { ColumnSpec, TableSpec } from './tables.ts';
+import type { EstimateSettings } from './settings.ts';
+import type { PanelData } from './panel-data.ts';
+import { fitFe, fitIv, fitThreshold, describe } from '../../estimation/index.ts';
+
+export interface Cell { estimate: number; se: number; t: number; p: number }
+export type ColumnResult = Record<string, unknown> & { label: string; obs: number };
+
+const cell = (x: unknown): Cell => { const c = x as Cell; return
+  { estimate: c.estimate, se: c.se, t: c.t, p: c.p }; };
+
+export function feFormula(depvar: string, regressors: string[], fe: string[]): string {
+  return `${depvar} ~ ${regressors.join(' + ')}${fe.length ? ' | ' + fe.join(' + ') : ''}`;
+}
+
+/** Every panel column a table declaration needs (so a missing one is reported before any model runs). */
+export function neededColumns(spec: ColumnSpec): string[] {
+  const fromWhere = (w?: string) => (w ? (w.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []).filter((t) => !SQL_WORDS.has(t.toUpperCase())) : []);
+  switch (spec.kind) {
+    case 'descriptives': return spec.variables;
+    case 'fe': return [spec.depvar, ...spec.regressors, ...spec.fe.flatMap((f) => f.split('^')), ...fromWhere(spec.where), 'city_code'];
+    case 'iv': return [spec.depvar, ...spec.exog, spec.endog, ...spec.instruments, ...spec.fe.flatMap((f) => f.split('^')), ...fromWhere(spec.where), 'city_code'];
+    case 'threshold': return [spec.depvar, spec.regime, spec.thresholdVar, ...spec.controls, 'city_code', 'year'];
+  }
+}
+const SQL_WORDS = new Set(['AND', 'OR', 'NOT', 'IN', 'IS', 'NULL', 'TRUE', 'FALSE', 'BETWEEN', 'LIKE']);
+
+function feColumn(spec: Extract<ColumnSpec, { kind: 'fe' }>, frame: LoadedFrame, settings: EstimateSettings): ColumnResult {
+  const fit = fitFe(frame, feFormula(spec.depvar, spec.regressors, spec.fe), { vcov: (spec.vcov ?? settings.vcov) as never });
+  const out: ColumnResult = { label: spec.label, depvar: spec.depvar, obs: fit.nobs };
+  for (const [term, c] of Object.entries(fit.coefficients)) out[term] = cell(c);
+  Object.assign(out, {
+    r2: settings.r2Printed === 'full' ? fit.r2 : fit.r2_within, r2_full: fit.r2, r2_within: fit.r2_within,
+    fe: spec.fe, where: spec.where ?? null, dropped: fit.dropped, vcov: fit.vcov, omitted: fit.omitted,
+  });
+  return out;
+}
+
+export async function runColumn(spec: ColumnSpec, data: PanelData, settings: EstimateSettings): Promise<ColumnResult> {
+  if (spec.kind === 'descriptives') {
+    const rows: Record<string, number[]> = {};
+    for (const v of spec.variables) {
+      const d = describe(data.full.numeric[v]);
+      rows[v] = [d.obs, d.mean, d.sd, d.min, d.max];
+    }
+    return { label: spec.label, obs: data.full.nrows, columns: ['obs', 'mean', 'sd', 'min', 'max'], rows };
+  }
+  if (spec.kind === 'fe') return feColumn(spec, await data.frame(spec.where), settings);
+  if (spec.kind === 'iv') {
+    const frame = await data.frame(spec.where);
+    const formula = `${feFormula(spec.depvar, spec.exog, spec.fe)} | ${spec.endog} ~ ${spec.instruments.join(' + ')}`;
+    const fit = fitIv(frame, formula, { vcov: (spec.vcov ?? settings.vcov) as never });
+    const second: ColumnResult = { label: spec.label, depvar: spec.depvar, obs: fit.nobs };
+    for (const [term, c] of Object.entries(fit.coefficients)) second[term] = cell(c);
+    Object.assign(second, {
+      ...fit.diagnostics, r2: settings.r2Printed === 'full' ? fit.r2 : fit.r2_within, r2_full: fit.r2, r2_within: fit.r2_within,
+    });
+    // the first stage as its own regression (coefficients, R² of the full model) for the table's first column
+    const firstFit = fitFe(frame, feFormula(spec.endog, [...spec.instruments, ...spec.exog], spec.fe), { vcov: (spec.vcov ?? settings.vcov) as never });
+    const first: ColumnResult = { label: 'first stage', depvar: spec.endog, obs: firstFit.nobs };
+    for (const [term, c] of Object.entries(firstFit.coefficients)) first[term] = cell(c);
+    Object.assign(first, {
+      r2: settings.r2Printed === 'full' ? firstFit.r2 : firstFit.r2_within, r2_full: firstFit.r2, r2_within: firstFit.r2_within,
+      engine_first_stage: fit.first_stage,
+    });
+    return { label: spec.label, obs: fit.nobs, first_stage: first, second_stage: second };
+  }
+  // threshold: test up to maxThresholds, keep the largest k whose sequential bootstrap tests all reject
+  const frame = await data.frame();
+  const base = {
+    formula: feFormula(spec.depvar, spec.controls, ['city_code']), time: 'year', regime: spec.regime,
+    thresholdVar: spec.thresholdVar, method: settings.thresholdMethod, grid: settings.thresholdGrid,
+    seed: settings.seed, level: 95,
+  };
+  const tested = fitThreshold(frame, { ...base, thresholds: spec.maxThresholds, bootstrap: settings.bootstrap });
+  const testedResult = await tested;
+  let kept = 0;
+  for (const step of testedResult.steps) {
+    if (step.p < settings.thresholdAlpha) kept = step.k;
+    else break;
+  }
+  const finalK = Math.max(kept, 1);
+  const final = finalK === spec.maxThresholds ? testedResult
+    : await fitThreshold(frame, { ...base, thresholds: finalK, bootstrap: 0 });
+  const regimes = Object.entries(final.coefficients).filter(([k]) => k.startsWith(`${spec.regime}#r`)).map(([, c]) => cell(c));
+  const cons = final.coefficients['_cons'];
+  return {
+    label: spec.label, threshold_var: spec.thresholdVar, regime_var: spec.regime, obs: final.nobs,
+    thresholds: final.steps[finalK - 1].thresholds, regimes, _cons: cons ? cell(cons) : null,
+    n_thresholds_significant: kept, r2: (final as { r2?: number }).r2 ?? null,
+    coefficients: final.coefficients, steps: testedResult.steps, lr_curve: final.lr_curve, method: final.method,
+  };
+}
+
+export async function runTable(table: TableSpec, data: PanelData, settings: EstimateSettings): Promise<ColumnResult[]> {
+  const out: ColumnResult[] = [];
+  for (const spec of table.columns) out.push(await runColumn(spec, data, settings));
+  return out;
+}
