@@ -50,6 +50,7 @@ export async function writeWarehouse(ctx: StageContext): Promise<StageReport> {
       Object.entries(settings).map(([setting, value]) => ({ setting, value: JSON.stringify(value) })),
     );
 
+    await db.run('CREATE TABLE IF NOT EXISTS test_failures (stage VARCHAR, test VARCHAR, severity VARCHAR, row_json VARCHAR)');
     const dbPath = join(tmp, WAREHOUSE_FILE);
     await db.run(`ATTACH ${sqlString(dbPath)} AS out`);
     const tables: Record<string, number> = {};
