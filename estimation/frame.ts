@@ -207,6 +207,7 @@ export function buildSample(
 
   let nobs = 0;
   for (let i = 0; i < n; i++) nobs += keep[i];
+  if (n === 0) throw new InputError('no observations: the selected data have 0 rows');
   if (nobs === 0)
     throw new InputError(
       `all ${n} rows dropped (${missing} with missing values, ${singletons} singletons): no observations left`,

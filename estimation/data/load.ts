@@ -98,11 +98,13 @@ export async function loadFrame(
     const nrows = reader.currentRowCount;
     const out: LoadedFrame = { nrows, numeric: {}, factors: {} };
     const colIndex = new Map(wanted.map((c, i) => [c, i]));
+    // DuckDB returns no column vectors for an empty result: treat it as empty columns
+    const allColumns = nrows > 0 ? reader.getColumns() : wanted.map(() => []);
     for (const col of numeric) {
       const typeId = reader.columnType(colIndex.get(col)!).typeId;
       if (!NUMERIC_TYPES.has(typeId))
         throw new InputError(`variable '${col}' is not numeric (type ${types.get(col)})`);
-      const values = reader.getColumns()[colIndex.get(col)!];
+      const values = allColumns[colIndex.get(col)!];
       const arr = new Float64Array(nrows);
       for (let i = 0; i < nrows; i++) {
         const v = values[i];
@@ -111,7 +113,7 @@ export async function loadFrame(
       out.numeric[col] = arr;
     }
     for (const col of factors) {
-      const values = reader.getColumns()[colIndex.get(col)!];
+      const values = allColumns[colIndex.get(col)!];
       const keys = values.map((v) => (v === null || v === undefined ? null : String(v)));
       const levels = [...new Set(keys.filter((k): k is string => k !== null))].sort();
       const index = new Map(levels.map((l, i) => [l, i]));

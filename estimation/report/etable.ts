@@ -1,0 +1,55 @@
+// Readable text regression table (what the CLI prints without --json).
+import type { FitResult } from '../models/common.ts';
+import type { IvResult } from '../models/feiv.ts';
+
+function fmt(x: number | null | undefined, digits = 4): string {
+  if (x === null || x === undefined || Number.isNaN(x)) return '.';
+  if (x !== 0 && (Math.abs(x) >= 1e6 || Math.abs(x) < 1e-4)) return x.toExponential(digits - 1);
+  return x.toFixed(digits);
+}
+
+function stars(p: number): string {
+  return p < 0.01 ? '***' : p < 0.05 ? '**' : p < 0.1 ? '*' : '';
+}
+
+function pad(s: string, w: number, left = false): string {
+  return left ? s.padEnd(w) : s.padStart(w);
+}
+
+/** A regression table: coefficients with SE, t, p, 95% CI, then fit statistics and (IV) diagnostics. */
+export function formatTable(res: FitResult | IvResult, title = 'Regression'): string {
+  const lines: string[] = [];
+  const vc = res.vcov;
+  const vcText = vc.type === 'cluster' ? `clustered by ${vc.cluster} (${vc.clusters} clusters)` : vc.type === 'hc1' ? 'robust (HC1)' : 'iid';
+  lines.push(title);
+  lines.push(`Observations: ${res.nobs}   (dropped: ${res.dropped.missing} missing, ${res.dropped.singletons} singletons)`);
+  if (res.fixed_effects.length)
+    lines.push(`Fixed effects: ${res.fixed_effects.map((f) => `${f.name} (${f.levels})`).join(', ')}`);
+  lines.push(`Standard errors: ${vcText}`);
+  const names = Object.keys(res.coefficients);
+  const w = Math.max(12, ...names.map((n) => n.length)) + 1;
+  const header = pad('', w, true) + ['Coef.', 'Std.Err.', 't', 'P>|t|', '[95% Conf.', 'Interval]'].map((h) => pad(h, 12)).join('');
+  const rule = '-'.repeat(header.length);
+  lines.push(rule, header, rule);
+  for (const name of names) {
+    const c = res.coefficients[name];
+    lines.push(
+      pad(name, w, true) +
+        [fmt(c.estimate), fmt(c.se), fmt(c.t, 2), fmt(c.p, 3), fmt(c.ci_low), fmt(c.ci_high)].map((s) => pad(s, 12)).join('') +
+        ' ' + stars(c.p),
+    );
+  }
+  for (const name of res.omitted) lines.push(pad(name, w, true) + pad('0', 12) + '  (omitted because of collinearity)');
+  lines.push(rule);
+  lines.push(`R2 ${fmt(res.r2)}   within R2 ${fmt(res.r2_within)}   adj. R2 ${fmt(res.r2_adj)}   RMSE ${fmt(res.rmse)}   SSR ${fmt(res.ssr)}`);
+  if ('diagnostics' in res) {
+    const d = res.diagnostics;
+    for (const [name, fs] of Object.entries(res.first_stage))
+      lines.push(`First stage ${name}: F = ${fmt(fs.F, 3)} (p = ${fmt(fs.F_p, 4)}), partial R2 = ${fmt(fs.partial_r2)}`);
+    lines.push(`Kleibergen-Paap rk LM: ${fmt(d.kp_rk_lm, 3)} (p = ${fmt(d.kp_rk_lm_p, 4)})`);
+    lines.push(`Kleibergen-Paap rk Wald F: ${fmt(d.kp_rk_wald_f, 3)}   Cragg-Donald Wald F: ${fmt(d.cragg_donald_f, 3)}`);
+    lines.push(`Stock-Yogo 10% maximal IV size critical value: ${d.stock_yogo_10pct ?? 'not tabulated'}`);
+  }
+  lines.push('* p<0.1, ** p<0.05, *** p<0.01');
+  return lines.join('\n');
+}
