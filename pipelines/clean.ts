@@ -11,7 +11,7 @@ import { validateTable } from './validate.ts';
 
 export async function clean(ctx: StageContext): Promise<StageReport> {
   const { db, settings } = ctx;
-  const [firstYear, lastYear] = settings.years;
+
 
   await db.createAndAppend(
     'ref_indicators',
@@ -30,6 +30,10 @@ export async function clean(ctx: StageContext): Promise<StageReport> {
     [{ name: 'indicator', type: 'VARCHAR' }],
     requiredIndicators(catalogue(settings)).map((indicator) => ({ indicator })),
   );
+
+  const firstYear = settings.firstYear;
+  const lastYear = settings.lastYear ?? Number(await db.scalar(
+    `SELECT max(h.year) FROM harmonized h JOIN ref_indicators i USING (indicator) WHERE i.level = 'city' AND h.value IS NOT NULL`));
 
   const problems = await db.rows<{ problem: string; file: string; sheet: string; cell: string; indicator: string; expected: string }>(
     sqlFile('clean_checks.sql'),

@@ -5,8 +5,11 @@ import { z } from 'zod';
  * paper-faithful reading (see PAPER.md "What the paper leaves unclear").
  */
 export const PipelineSettings = z.object({
-  /** first and last data year of the panel */
-  years: z.tuple([z.number().int(), z.number().int()]).default([2011, 2022]),
+  /** first data year of the panel */
+  firstYear: z.number().int().default(2011),
+  /** last data year; by default the latest year any city-level source reports, so a new yearbook
+   *  edition extends the panel by a year without changing settings */
+  lastYear: z.number().int().optional(),
   /** boundary changes: add a predecessor (莱芜) into its successor for earlier years, or drop its rows */
   mergePolicy: z.enum(['merge', 'drop']).default('merge'),
   /** at most this many years are carried (nearest value) at the start or end of a city's series */

@@ -73,7 +73,7 @@ export async function fixtureContext(
   await db.createAndAppend('stg_files', [{ name: 'path', type: 'VARCHAR' }, { name: 'sha256', type: 'VARCHAR' }],
     [{ path: 'fixture.xlsx', sha256: '0'.repeat(64) }]);
   return {
-    db, settings: { ...defaultSettings(), years: [2011, 2014], ...settings }, rawDir: '/nonexistent', outDir,
+    db, settings: { ...defaultSettings(), firstYear: 2011, ...settings }, rawDir: '/nonexistent', outDir,
     progress: () => {},
   };
 }
