@@ -18,7 +18,7 @@ import { join, relative, sep } from 'node:path';
 import pLimit from 'p-limit';
 import { z } from 'zod';
 import { StagedValue } from '../schemas/staged.ts';
-import { loadRegistry, parseRegistry, type Registry, type Source } from '../schemas/sources.ts';
+import { loadRegistry, parseRegistry, type Registry, type RegistryInput, type Source } from '../schemas/sources.ts';
 import { provinces } from './harmonize/cities.ts';
 import { normLabel } from './ingest/cells.ts';
 import { ProvinceIndex, type AdapterContext } from './ingest/common.ts';
@@ -36,7 +36,7 @@ export interface IngestOptions {
   /** directory holding the raw files; registry paths are relative to it */
   rawDir: string;
   /** a registry object, or a path to a registry JSON; default `<rawDir>/sources.json` */
-  registry?: Registry | string;
+  registry?: RegistryInput | Registry | string;
   /** safety limits; unset fields keep DEFAULT_LIMITS */
   limits?: Partial<IngestLimits>;
   /** files parsed concurrently (default 3) */

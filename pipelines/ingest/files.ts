@@ -148,6 +148,8 @@ export function decodeCsv(buf: Buffer, file: string, encoding: 'auto' | 'utf-8' 
     }
   };
   const gbk = (): string | null => {
+    // the platform decoder skips some invalid bytes silently (0xFF) even when fatal: check the structure first
+    if (invalidGbkAt(body) >= 0) return null;
     try {
       return new TextDecoder('gbk', { fatal: true }).decode(body);
     } catch {
@@ -161,12 +163,30 @@ export function decodeCsv(buf: Buffer, file: string, encoding: 'auto' | 'utf-8' 
   }
   if (encoding === 'gbk') {
     const t = gbk();
-    if (t === null) throw new IngestError({ file }, 'expected GBK text, got bytes that are not valid GBK');
+    if (t === null) throw new IngestError({ file, cell: `byte ${invalidGbkAt(body) + (bom ? 3 : 0)}` }, 'expected GBK text, got bytes that are not valid GBK');
     return t;
   }
   const t = utf8() ?? gbk();
   if (t === null) throw new IngestError({ file }, 'expected CSV text in UTF-8 or GBK, got bytes valid in neither');
   return t;
+}
+
+/** Offset of the first byte sequence that is not GBK/GB18030, or -1. */
+export function invalidGbkAt(b: Uint8Array): number {
+  const trail2 = (x: number) => (x >= 0x40 && x <= 0x7e) || (x >= 0x80 && x <= 0xfe);
+  const digit = (x: number) => x >= 0x30 && x <= 0x39;
+  const lead = (x: number) => x >= 0x81 && x <= 0xfe;
+  for (let i = 0; i < b.length; ) {
+    const x = b[i];
+    if (x < 0x80 || x === 0x80) {
+      i++;
+    } else if (lead(x) && i + 1 < b.length && trail2(b[i + 1])) {
+      i += 2;
+    } else if (lead(x) && i + 3 < b.length && digit(b[i + 1]) && lead(b[i + 2]) && digit(b[i + 3])) {
+      i += 4;
+    } else return i;
+  }
+  return -1;
 }
 
 /** RFC 4180 CSV (comma, double-quote escaping, CRLF or LF). */

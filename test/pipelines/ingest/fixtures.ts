@@ -6,6 +6,8 @@ import * as XLSX from 'xlsx';
 import { RAW_INDICATORS, type RawIndicator } from '../../../schemas/indicators.ts';
 import type { CityObservation, ProvinceObservation, SampleTruth } from '../../../generator/types.ts';
 import type { UnitDirectory, ReportedUnitLike } from '../../../generator/write-common.ts';
+import { ingest, type IngestLimits } from '../../../pipelines/ingest.ts';
+import type { RegistryInput } from '../../../schemas/sources.ts';
 
 export const FIXTURE_PROVINCES = [
   { province_code: '110000', name: '北京市', short: '北京' },
@@ -116,4 +118,11 @@ export function encodeGbk(text: string): Buffer {
     }
   }
   return Buffer.from(out);
+}
+
+/** Write the files into a fresh temp dir and ingest them with the given registry sources. */
+export async function run(files: Array<{ path: string; data: Buffer | string }>, sources: RegistryInput['sources'], limits: Partial<IngestLimits> = {}) {
+  const dir = tempDir();
+  writeFiles(dir, files);
+  return ingest({ rawDir: dir, registry: { version: 1, sources }, limits });
 }
