@@ -231,3 +231,20 @@ export function buildSample(
     cluster: clusterFull && clusterVar ? restrict(clusterVar, clusterFull.codes, rows) : null,
   };
 }
+
+/** A new frame made of the given rows (repeats allowed), factor levels kept. */
+export function takeRows(frame: LoadedFrame, rows: ArrayLike<number>): LoadedFrame {
+  const n = rows.length;
+  const out: LoadedFrame = { nrows: n, numeric: {}, factors: {} };
+  for (const [name, col] of Object.entries(frame.numeric)) {
+    const c = new Float64Array(n);
+    for (let i = 0; i < n; i++) c[i] = col[rows[i]];
+    out.numeric[name] = c;
+  }
+  for (const [name, f] of Object.entries(frame.factors)) {
+    const c = new Int32Array(n);
+    for (let i = 0; i < n; i++) c[i] = f.codes[rows[i]];
+    out.factors[name] = { codes: c, levels: f.levels };
+  }
+  return out;
+}
