@@ -46,7 +46,14 @@ import {
   positionOf,
   ssrCurve,
 } from '../threshold/search.ts';
-import { type ConditionalCurve, PlanCache, type SequenceStep, ThresholdSearchError, runSequence } from '../threshold/sequence.ts';
+import {
+  type ConditionalCurve,
+  PlanCache,
+  type SequenceStep,
+  ThresholdSearchError,
+  makeSearcher,
+  runSequence,
+} from '../threshold/sequence.ts';
 import { type CoefficientRow, type RegressionSummary, thresholdTable } from '../threshold/table.ts';
 
 export const ThresholdOptionsSchema = z.object({
@@ -271,7 +278,7 @@ export async function fitThreshold(frame: LoadedFrame, options: ThresholdOptions
     if (o.at) {
       ({ ssr0, steps } = evaluateAt(ctx, cache, grid, yT, trims, o.at.map((v) => snap(panel.distinctQ, v))));
     } else {
-      ({ ssr0, steps } = runSequence(ctx, cache, grid, yT, trims, K, true));
+      ({ ssr0, steps } = runSequence(makeSearcher(ctx, grid), yT, trims, K, true));
     }
   } catch (e) {
     if (e instanceof ThresholdSearchError || (e as Error).message.includes('collinear')) throw new InputError((e as Error).message);
@@ -308,7 +315,7 @@ export async function fitThreshold(frame: LoadedFrame, options: ThresholdOptions
     const lr: number[] = [];
     c.curve.ssr.forEach((s, g) => {
       if (Number.isNaN(s)) return;
-      gridVals.push(c.plan.grid.values[g]);
+      gridVals.push(c.grid.values[g]);
       lr.push((s - ref) / (ref / fScale));
     });
     return { gridVals, lr };
@@ -400,7 +407,7 @@ function evaluateAt(
     const curves = these.map((t, j) => {
       const others = these.filter((_, i) => i !== j);
       const plan = cache.get(others, radius);
-      return { threshold: t, curve: ssrCurve(ctx, plan, yT), plan };
+      return { threshold: t, curve: ssrCurve(ctx, plan, yT), grid: plan.grid, excluded: plan.excluded };
     });
     steps.push({ k, thresholds: these, ssrSearch: ssr, ssrFinal: ssr, curves });
   }

@@ -13,7 +13,7 @@ import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { type ThresholdMethod, makePanel } from './panel.ts';
 import { type GridSpec, buildGrid, makeContext } from './search.ts';
-import { PlanCache, runSequence } from './sequence.ts';
+import { makeSearcher, runSequence } from './sequence.ts';
 
 /** Plain data needed to rebuild the panel inside a worker. */
 export interface PanelInput {
@@ -69,11 +69,10 @@ export function runReplications(spec: BootstrapSpec, ranges: Array<[number, numb
   const panel = makePanel(spec.panel);
   const ctx = makeContext(panel);
   const grid = buildGrid(panel.distinctQ, spec.grid, spec.trims[0]);
-  const cache = new PlanCache(ctx, grid);
+  const searcher = makeSearcher(ctx, grid);
   const n = panel.units;
   const keep = panel.transformedRows / n;
   const ystar = new Float64Array(panel.transformedRows);
-  const scratch = new Float64Array(panel.rows);
   return spec.tests.map((test, t) => {
     const [from, to] = ranges[t];
     const out = new Float64Array(Math.max(0, to - from));
@@ -84,7 +83,7 @@ export function runReplications(spec: BootstrapSpec, ranges: Array<[number, numb
         const dst = u * keep;
         for (let j = 0; j < keep; j++) ystar[dst + j] = test.fitted[dst + j] + test.resid[src + j];
       }
-      const seq = runSequence(ctx, cache, grid, ystar, spec.trims, test.k, false, false, scratch);
+      const seq = runSequence(searcher, ystar, spec.trims, test.k, false, false);
       const sPrev = test.k === 1 ? seq.ssr0 : seq.steps[test.k - 2].ssrFinal;
       const sNew = seq.steps[test.k - 1].ssrSearch;
       out[b - from] = (sPrev - sNew) / (sNew / spec.fScale);
@@ -95,14 +94,18 @@ export function runReplications(spec: BootstrapSpec, ranges: Array<[number, numb
 
 const requireHere = createRequire(import.meta.url);
 
+/**
+ * Workers do not inherit a TypeScript loader (and on Node 20 `--import tsx` in a worker's execArgv is not
+ * honoured), so a tiny bootstrap script registers tsx's ESM hooks inside the worker before importing the
+ * TypeScript worker module. Works under tsx, vitest and plain node with tsx installed.
+ */
 function spawnWorker(spec: BootstrapSpec, ranges: Array<[number, number]>): Promise<Float64Array[]> {
-  // workers do not inherit a TypeScript loader, so register tsx explicitly (works under tsx and vitest)
-  const tsxLoader = pathToFileURL(requireHere.resolve('tsx')).href;
+  // the package's "import" entry sits beside its "require" entry
+  const tsxApi = pathToFileURL(requireHere.resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  const workerModule = new URL('./bootstrap-worker.ts', import.meta.url).href;
+  const script = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(workerModule)}); });`;
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./bootstrap-worker.ts', import.meta.url), {
-      execArgv: ['--import', tsxLoader],
-      workerData: { spec, ranges },
-    });
+    const worker = new Worker(script, { eval: true, workerData: { spec, ranges } });
     worker.once('message', (result: Float64Array[]) => {
       resolve(result);
       void worker.terminate();

@@ -85,7 +85,7 @@ export function transform(panel: ThresholdPanel, raw: Float64Array): Float64Arra
 }
 
 /** W' w: pad dropped rows with zero, then demean by unit. Result has n*T raw rows. */
-export function wTranspose(panel: ThresholdPanel, transformed: Float64Array, out = new Float64Array(panel.rows)): Float64Array {
+export function wTranspose(panel: ThresholdPanel, transformed: Float64Array, out: Float64Array = new Float64Array(panel.rows)): Float64Array {
   const { units: n, periods: T } = panel;
   const keep = panel.method === 'hansen' ? T - 1 : T;
   for (let u = 0; u < n; u++) {

@@ -27,6 +27,8 @@ export interface Grid {
 export interface FixedThreshold {
   value: number;
   position: number;
+  /** index in the search grid when the threshold is a grid point */
+  index?: number;
 }
 
 /**
@@ -121,7 +123,7 @@ export interface SearchPlan {
 }
 
 /** Rows active (in the lower regime) at each grid value: q < γ for hansen, q <= γ for xthreg. */
-function cutsFor(panel: ThresholdPanel, values: Float64Array): Int32Array {
+export function cutsFor(panel: ThresholdPanel, values: Float64Array): Int32Array {
   const strict = panel.method === 'hansen';
   const sq = panel.sortedQ;
   const cut = new Int32Array(values.length);

@@ -6,6 +6,7 @@
 // All steps search the step-1 grid (built with trim[0]); trim[k-1] only sets how many grid positions
 // around an already fixed threshold are excluded at step k (this is what reproduces Hansen's output).
 
+import { FastSearcher } from './fast.ts';
 import {
   type Curve,
   type FixedThreshold,
@@ -13,6 +14,7 @@ import {
   type SearchContext,
   type SearchPlan,
   buildPlan,
+  cutsFor,
   exclusionMask,
   exclusionRadius,
   ssrCurve,
@@ -43,11 +45,52 @@ export class PlanCache {
   }
 }
 
+/** Conditional SSR curves: S(γ | fixed thresholds) over the grid. */
+export interface Searcher {
+  readonly grid: Grid;
+  prepare(yT: Float64Array): unknown;
+  curve(state: unknown, fixed: FixedThreshold[], radius: number): { curve: Curve; excluded: Uint8Array };
+}
+
+/** General searcher (any number of regime variables) built on cached SearchPlans. */
+export class PlanSearcher implements Searcher {
+  readonly cache: PlanCache;
+  private readonly scratch: Float64Array;
+  constructor(
+    private readonly ctx: SearchContext,
+    readonly grid: Grid,
+  ) {
+    this.cache = new PlanCache(ctx, grid);
+    this.scratch = new Float64Array(ctx.panel.rows);
+  }
+  prepare(yT: Float64Array): unknown {
+    return yT;
+  }
+  curve(state: unknown, fixed: FixedThreshold[], radius: number) {
+    const plan = this.cache.get(fixed, radius);
+    return { curve: ssrCurve(this.ctx, plan, state as Float64Array, this.scratch), excluded: plan.excluded };
+  }
+}
+
+/** Fast path for one regime variable, general plans otherwise. */
+export function makeSearcher(ctx: SearchContext, grid: Grid): Searcher {
+  if (ctx.panel.rx.length === 1) {
+    const fast = new FastSearcher(ctx, grid, cutsFor(ctx.panel, grid.values));
+    return {
+      grid,
+      prepare: (yT) => fast.prepare(yT),
+      curve: (state, fixed, radius) => fast.curve(state as ReturnType<FastSearcher['prepare']>, fixed, radius),
+    };
+  }
+  return new PlanSearcher(ctx, grid);
+}
+
 export interface ConditionalCurve {
   /** the threshold this curve profiles, given the others */
   threshold: FixedThreshold;
   curve: Curve;
-  plan: SearchPlan;
+  grid: Grid;
+  excluded: Uint8Array;
 }
 
 export interface SequenceStep {
@@ -67,8 +110,8 @@ export interface SequenceResult {
   steps: SequenceStep[];
 }
 
-function fixedAt(plan: SearchPlan, g: number): FixedThreshold {
-  return { value: plan.grid.values[g], position: plan.grid.positions[g] };
+function fixedAt(grid: Grid, g: number): FixedThreshold {
+  return { value: grid.values[g], position: grid.positions[g], index: g };
 }
 
 function requireBest(curve: Curve, k: number): number {
@@ -84,77 +127,74 @@ export class ThresholdSearchError extends Error {}
  * it is the last step (the bootstrap of the double-threshold test does not need it).
  */
 export function runSequence(
-  ctx: SearchContext,
-  cache: PlanCache,
-  grid: Grid,
+  searcher: Searcher,
   yT: Float64Array,
   trims: number[],
   K: number,
   keepCurves: boolean,
   refineLast = true,
-  scratch?: Float64Array,
 ): SequenceResult {
+  const grid = searcher.grid;
   const radius = (k: number) => exclusionRadius(grid, trims[k - 1]);
+  const state = searcher.prepare(yT);
+  const profile = (threshold: FixedThreshold, fixed: FixedThreshold[], r: number): ConditionalCurve => {
+    const { curve, excluded } = searcher.curve(state, fixed, r);
+    return { threshold, curve, grid, excluded };
+  };
   const steps: SequenceStep[] = [];
 
-  const plan1 = cache.get([], 0);
-  const c1 = ssrCurve(ctx, plan1, yT, scratch);
-  const ssr0 = c1.ssrBase;
-  const g1 = fixedAt(plan1, requireBest(c1, 1));
+  const c1 = searcher.curve(state, [], 0);
+  const ssr0 = c1.curve.ssrBase;
+  const g1 = fixedAt(grid, requireBest(c1.curve, 1));
+  const ssr1 = c1.curve.ssr[g1.index!];
   steps.push({
     k: 1,
     thresholds: [g1],
-    ssrSearch: c1.ssr[c1.best],
-    ssrFinal: c1.ssr[c1.best],
-    curves: keepCurves ? [{ threshold: g1, curve: c1, plan: plan1 }] : [],
+    ssrSearch: ssr1,
+    ssrFinal: ssr1,
+    curves: keepCurves ? [{ threshold: g1, curve: c1.curve, grid, excluded: c1.excluded }] : [],
   });
   if (K < 2) return { ssr0, steps };
 
-  const plan2 = cache.get([g1], radius(2));
-  const c2 = ssrCurve(ctx, plan2, yT, scratch);
-  const g2 = fixedAt(plan2, requireBest(c2, 2));
-  const ssr2 = c2.ssr[c2.best];
+  const c2 = searcher.curve(state, [g1], radius(2));
+  const g2 = fixedAt(grid, requireBest(c2.curve, 2));
+  const ssr2 = c2.curve.ssr[g2.index!];
   if (K === 2 && !refineLast) {
     steps.push({ k: 2, thresholds: [g1, g2], ssrSearch: ssr2, ssrFinal: ssr2, curves: [] });
     return { ssr0, steps };
   }
-  const planR = cache.get([g2], radius(2));
-  const cR = ssrCurve(ctx, planR, yT, scratch);
-  const g1r = fixedAt(planR, requireBest(cR, 1));
+  const cR = searcher.curve(state, [g2], radius(2));
+  const g1r = fixedAt(grid, requireBest(cR.curve, 1));
   steps.push({
     k: 2,
     thresholds: [g1r, g2],
     ssrSearch: ssr2,
-    ssrFinal: cR.ssr[cR.best],
+    ssrFinal: cR.curve.ssr[g1r.index!],
     curves: keepCurves
       ? [
-          { threshold: g1r, curve: cR, plan: planR },
-          { threshold: g2, curve: c2, plan: plan2 },
+          { threshold: g1r, curve: cR.curve, grid, excluded: cR.excluded },
+          { threshold: g2, curve: c2.curve, grid, excluded: c2.excluded },
         ]
       : [],
   });
   if (K < 3) return { ssr0, steps };
 
-  const plan3 = cache.get([g1r, g2], radius(3));
-  const c3 = ssrCurve(ctx, plan3, yT, scratch);
-  const g3 = fixedAt(plan3, requireBest(c3, 3));
-  const step3: SequenceStep = {
+  const c3 = searcher.curve(state, [g1r, g2], radius(3));
+  const g3 = fixedAt(grid, requireBest(c3.curve, 3));
+  const ssr3 = c3.curve.ssr[g3.index!];
+  steps.push({
     k: 3,
     thresholds: [g1r, g2, g3],
-    ssrSearch: c3.ssr[c3.best],
-    ssrFinal: c3.ssr[c3.best],
-    curves: [],
-  };
-  if (keepCurves) {
+    ssrSearch: ssr3,
+    ssrFinal: ssr3,
     // profiles of γ1 and γ2 given the other two thresholds, for their confidence sets in the triple model
-    const plan31 = cache.get([g2, g3], radius(3));
-    const plan32 = cache.get([g1r, g3], radius(3));
-    step3.curves = [
-      { threshold: g1r, curve: ssrCurve(ctx, plan31, yT, scratch), plan: plan31 },
-      { threshold: g2, curve: ssrCurve(ctx, plan32, yT, scratch), plan: plan32 },
-      { threshold: g3, curve: c3, plan: plan3 },
-    ];
-  }
-  steps.push(step3);
+    curves: keepCurves
+      ? [
+          profile(g1r, [g2, g3], radius(3)),
+          profile(g2, [g1r, g3], radius(3)),
+          { threshold: g3, curve: c3.curve, grid, excluded: c3.excluded },
+        ]
+      : [],
+  });
   return { ssr0, steps };
 }
