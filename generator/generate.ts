@@ -12,13 +12,12 @@
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildTruth } from './truth.ts';
+import { BASE_YEARS, buildTruth, DEFAULT_SEED } from './truth.ts';
 import { loadCities, PANEL_LAST_YEAR, provinces, reportedUnits } from '../pipelines/harmonize/cities.ts';
 import type { OutputFile, UnitDirectory } from './write-common.ts';
 import { renderSample } from './write-sample.ts';
 
-export const DEFAULT_SEED = 20250401;
-export const BASE_YEARS: readonly number[] = Array.from({ length: 12 }, (_, i) => 2011 + i);
+export { BASE_YEARS, DEFAULT_SEED };
 const REPO_RAW = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'raw');
 
 /** Administrative units from the reference data; years after the last reference year print as in that year. */

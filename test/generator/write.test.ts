@@ -79,7 +79,7 @@ describe('EPS and vendor writers', () => {
     const { files } = writeVendor(truth, fixtureDirectory);
     const text = files[0].data.toString('utf8');
     expect(files[0].path).toBe(VENDOR_PATH);
-    expect(text.startsWith('\uFEFF城市代码,城市名称,省份,年份,人工智能企业数\r\n')).toBe(true);
+    expect(text.startsWith('\uFEFF城市代码,城市名称,省份,年份,人工智能企业数,统计口径\r\n')).toBe(true);
     expect(text).toContain('522400,毕节市,贵州省,2014,');
     expect(text).toMatch(/"\d{1,3},\d{3}"/);
     expect(text.trimEnd().split('\r\n').pop()).toMatch(/^数据来源：XX数据库 仅供学术研究使用/);
