@@ -218,6 +218,7 @@ export async function ingest(opts: IngestOptions): Promise<IngestResult> {
   } else if (typeof opts.registry === 'string') registry = loadRegistry(opts.registry);
   else registry = parseRegistry(opts.registry);
 
+  if (!existsSync(opts.rawDir)) throw new Error(`ingest: raw dir ${opts.rawDir} not found`);
   const all = await listFiles(opts.rawDir);
   const tasks = new Map<string, FileTask>();
   for (const src of registry.sources) {

@@ -68,6 +68,7 @@ export const YearbookSource = z.object({
   header_search_rows: z.number().int().positive().default(30).describe('the header row is searched in the first N rows'),
   name_column: z.string().regex(/^[A-Z]{1,3}$/).default('A').describe('column letter of the city names'),
   unit: z.string().min(1).default('row').describe('"row" = units row under the header; "header" = bracket in the label; else a literal unit'),
+  scope: Scope.optional().describe('scope of every column when the table has no 全市/市辖区 header level (e.g. a 全市-only table)'),
   indicators: z.array(YearbookIndicator).min(1),
 });
 

@@ -106,7 +106,7 @@ export function readYearbookTable(t: Table, src: YearbookSource, ctx: AdapterCon
     const span = spanOf(f.col);
     const present = new Map<string, number>();
     for (const c of span) {
-      let scope: '全市' | '市辖区' | null = null;
+      let scope: '全市' | '市辖区' | null = src.scope ?? null;
       if (hasScopeRow) {
         const text = cellText(t.get(scopeRow, c));
         const s = SCOPES.get(normLabel(text));
@@ -119,6 +119,7 @@ export function readYearbookTable(t: Table, src: YearbookSource, ctx: AdapterCon
       columns.push({ indicator: ind.indicator, col: c, scope, unit: f.unit ?? '' });
     }
     for (const s of ind.scopes ?? []) {
+      if (!hasScopeRow && src.scope === s) continue;
       if (!hasScopeRow || !present.has(s)) {
         throw new IngestError(where(hasScopeRow ? scopeRow : headerRow, f.col), `expected a ${s} column under ${shown(ind.labels[0])}, not found`);
       }

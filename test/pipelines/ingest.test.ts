@@ -93,6 +93,9 @@ describe('yearbook adapter', () => {
       ['邯郸', 'gdp', null, null, '亿元', '', 2019],
       ['邯郸', 'population', null, 4000, '人', null, 2019],
     ]);
+    // a 全市-only table declares its scope in the registry
+    const scoped = await run([{ path: 'yb/年鉴2020.xlsx', data: xlsx({ '2-7 综合经济': rows }) }], [ybSource({ unit: 'header', scope: '全市' })]);
+    expect(new Set(scoped.values.map((v) => v.scope))).toEqual(new Set(['全市']));
   });
 
   it('keeps only the declared scopes and tolerates sheet names with other spacing', async () => {
