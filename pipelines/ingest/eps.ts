@@ -112,8 +112,11 @@ export function readEpsSheet(t: Table, src: EpsSource, ctx: AdapterContext): voi
     const p = ctx.provinces.get(name);
     let provinceRaw: string | null = null;
     if (src.level === 'city') {
-      if (p && !ctx.provinces.isMunicipality(name)) continue; // a province subtotal row inside a city sheet
-      if (p) provinceRaw = name;
+      // a province subtotal row inside a city sheet: a province code (xx0000), or no code and a province name;
+      // the city 吉林 (220200) is not the province 吉林 (220000)
+      const provinceRow = p !== undefined && !ctx.provinces.isMunicipality(name) && (code === null ? true : /^\d{2}0000$/.test(code));
+      if (provinceRow) continue;
+      if (p && ctx.provinces.isMunicipality(name)) provinceRaw = name;
     } else {
       if (!p) throw new IngestError(where(r, nameCol), `expected a province name in a provincial sheet, got ${shown(name)}`);
       provinceRaw = name;
