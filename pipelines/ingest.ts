@@ -210,15 +210,19 @@ const StagedValues = z.array(StagedValue);
 export async function ingest(opts: IngestOptions): Promise<IngestResult> {
   const t0 = performance.now();
   const limits: IngestLimits = { ...DEFAULT_LIMITS, ...(opts.limits ?? {}) };
+  if (!existsSync(opts.rawDir)) throw new IngestError({ file: opts.rawDir }, 'expected a folder with the raw files, not found');
   let registry: Registry;
-  if (opts.registry === undefined) {
-    const path = join(opts.rawDir, 'sources.json');
-    if (!existsSync(path)) throw new Error(`ingest: no source registry: expected ${path} or the registry option`);
-    registry = loadRegistry(path);
-  } else if (typeof opts.registry === 'string') registry = loadRegistry(opts.registry);
-  else registry = parseRegistry(opts.registry);
+  const registryPath = typeof opts.registry === 'string' ? opts.registry : join(opts.rawDir, 'sources.json');
+  try {
+    if (opts.registry === undefined) {
+      if (!existsSync(registryPath)) throw new Error('expected the source registry (sources.json in the raw folder, or the registry option), not found');
+      registry = loadRegistry(registryPath);
+    } else if (typeof opts.registry === 'string') registry = loadRegistry(opts.registry);
+    else registry = parseRegistry(opts.registry);
+  } catch (e) {
+    throw new IngestError({ file: typeof opts.registry === 'object' ? '(registry option)' : registryPath }, (e as Error).message.replace(/^source registry \S+: /, 'source registry: '));
+  }
 
-  if (!existsSync(opts.rawDir)) throw new Error(`ingest: raw dir ${opts.rawDir} not found`);
   const all = await listFiles(opts.rawDir);
   const tasks = new Map<string, FileTask>();
   for (const src of registry.sources) {

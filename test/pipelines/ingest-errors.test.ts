@@ -229,5 +229,6 @@ describe('registry errors', () => {
   it('an unknown indicator or a duplicate id is refused with the field path', async () => {
     await expect(run([], [{ ...yb, indicators: [{ indicator: 'gdpp' as never, labels: ['x'] }] }])).rejects.toThrow(/sources\.0\.indicators\.0\.indicator/);
     await expect(run([], [yb, yb])).rejects.toThrow(/duplicate source id 'yb'/);
+    await expect(run([], [yb, yb])).rejects.toBeInstanceOf(IngestError);
   });
 });
