@@ -107,7 +107,13 @@ export function readYearbookTable(t: Table, src: YearbookSource, ctx: AdapterCon
     const present = new Map<string, number>();
     for (const c of span) {
       let scope: '全市' | '市辖区' | null = src.scope ?? null;
-      if (hasScopeRow) {
+      // a single-column label without a scope cell under it (often merged down over the scope row) keeps the
+      // registry scope even when the other labels have a 全市/市辖区 level
+      const unsplit = span.length === 1 && normLabel(cellText(t.get(scopeRow, c))) === '';
+      if (hasScopeRow && unsplit && ind.scopes && !(src.scope && ind.scopes.every((x) => x === src.scope))) {
+        throw new IngestError(where(scopeRow, c), `expected ${ind.scopes.join(' and ')} columns under ${shown(ind.labels[0])}, found one column without scope`);
+      }
+      if (hasScopeRow && !unsplit) {
         const text = cellText(t.get(scopeRow, c));
         const s = SCOPES.get(normLabel(text));
         if (!s) throw new IngestError(where(scopeRow, c), `expected 全市 or 市辖区 under ${shown(ind.labels[0])}, got ${shown(text)}`);
@@ -118,8 +124,9 @@ export function readYearbookTable(t: Table, src: YearbookSource, ctx: AdapterCon
       if (ind.scopes && scope !== null && !ind.scopes.includes(scope)) continue;
       columns.push({ indicator: ind.indicator, col: c, scope, unit: f.unit ?? '' });
     }
+    const unsplitLabel = span.length === 1 && normLabel(cellText(t.get(scopeRow, span[0]))) === '';
     for (const s of ind.scopes ?? []) {
-      if (!hasScopeRow && src.scope === s) continue;
+      if ((!hasScopeRow || unsplitLabel) && src.scope === s) continue;
       if (!hasScopeRow || !present.has(s)) {
         throw new IngestError(where(hasScopeRow ? scopeRow : headerRow, f.col), `expected a ${s} column under ${shown(ind.labels[0])}, not found`);
       }

@@ -112,6 +112,19 @@ describe('yearbook adapter', () => {
   });
 });
 
+describe('yearbook adapter: mixed header', () => {
+  it('a label without scope split next to split labels takes the registry scope', async () => {
+    const rows = [['城市', '地区生产总值', null, '年末户籍人口'], [null, '全市', '市辖区', null], [null, '万元', '万元', '万人'], ['北京', 1, 2, 3]];
+    const merges = (wb: XLSX.WorkBook) => {
+      wb.Sheets['2-7 综合经济']['!merges'] = [{ s: { r: 0, c: 1 }, e: { r: 0, c: 2 } }, { s: { r: 0, c: 3 }, e: { r: 1, c: 3 } }];
+    };
+    const { values } = await run([{ path: 'yb/年鉴2016.xlsx', data: xlsx({ '2-7 综合经济': rows }, merges) }], [ybSource({ scope: '全市' })]);
+    expect(values.map((v) => `${v.indicator}:${v.scope}:${v.value}:${v.unit}`)).toEqual(['gdp:全市:1:万元', 'gdp:市辖区:2:万元', 'population:全市:3:万人']);
+    const noScope = await run([{ path: 'yb/年鉴2016.xlsx', data: xlsx({ '2-7 综合经济': rows }, merges) }], [ybSource()]);
+    expect(noScope.values.find((v) => v.indicator === 'population')!.scope).toBeNull();
+  });
+});
+
 describe('EPS adapter', () => {
   const epsSource = (extra: Record<string, unknown> = {}) => ({
     id: 'eps',
