@@ -37,31 +37,58 @@ export class Absorber {
     return this.groups.length;
   }
 
-  /** One sweep (subtract the group means of each fixed effect in turn) in place; returns the largest mean removed. */
+  /** Group sums of r for the first fixed effect (the state sweep() expects on entry). */
+  private scatterFirst(r: Float64Array): void {
+    const { codes, sums } = this.groups[0];
+    sums.fill(0);
+    for (let i = 0; i < this.n; i++) sums[codes[i]] += r[i];
+  }
+
+  /**
+   * One sweep in place: subtract the group means of each fixed effect in turn. Expects the sums of r for
+   * the first fixed effect in groups[0].sums, and leaves there the sums for the next sweep: subtracting the
+   * means of one effect and summing for the next happen in the same pass over the data.
+   * Returns the largest mean removed (the convergence measure).
+   */
   private sweep(r: Float64Array): number {
     const n = this.n;
+    const G = this.groups.length;
     let largest = 0;
-    for (const { codes, invCount, sums } of this.groups) {
-      sums.fill(0);
-      for (let i = 0; i < n; i++) sums[codes[i]] += r[i];
+    for (let k = 0; k < G; k++) {
+      const { codes, invCount, sums } = this.groups[k];
       for (let g = 0; g < sums.length; g++) {
         const m = sums[g] * invCount[g];
         sums[g] = m;
         const a = m < 0 ? -m : m;
         if (a > largest) largest = a;
       }
-      for (let i = 0; i < n; i++) r[i] -= sums[codes[i]];
+      const next = this.groups[(k + 1) % G];
+      if (next === this.groups[k]) {
+        for (let i = 0; i < n; i++) r[i] -= sums[codes[i]];
+        continue;
+      }
+      const nextCodes = next.codes;
+      const nextSums = next.sums;
+      nextSums.fill(0);
+      for (let i = 0; i < n; i++) {
+        const v = r[i] - sums[codes[i]];
+        r[i] = v;
+        nextSums[nextCodes[i]] += v;
+      }
     }
     return largest;
   }
+
+  private buffers: { x0: Float64Array; x1: Float64Array } | null = null;
 
   /** Demean one column; returns a new array and the number of sweeps used. */
   demean(x: Float64Array, opts: DemeanOptions = {}): { values: Float64Array; iterations: number; converged: boolean } {
     const tol = opts.tol ?? 1e-13;
     const maxIter = opts.maxIter ?? 100_000;
     const n = this.n;
-    const r = Float64Array.from(x);
+    const r = x.slice();
     if (this.groups.length === 0) return { values: r, iterations: 0, converged: true };
+    this.scatterFirst(r);
     this.sweep(r);
     // a single fixed effect is absorbed exactly by one sweep
     if (this.groups.length === 1) return { values: r, iterations: 1, converged: true };
@@ -72,31 +99,33 @@ export class Absorber {
       if (a > scale) scale = a;
     }
     const tolAbs = tol * Math.max(scale, Number.MIN_VALUE);
-    const x0 = r; // overwritten by each extrapolation
-    const x1 = new Float64Array(n);
-    const x2 = new Float64Array(n);
-    let iterations = 1;
+    // second plain sweep: enough for designs where the projections commute (e.g. balanced panels)
+    let iterations = 2;
+    if (this.sweep(r) <= tolAbs) return { values: r, iterations, converged: true };
+    if (!this.buffers) this.buffers = { x0: new Float64Array(n), x1: new Float64Array(n) };
+    const { x0, x1 } = this.buffers;
     while (iterations < maxIter) {
-      x1.set(x0);
-      iterations++;
-      if (this.sweep(x1) <= tolAbs) return { values: Float64Array.from(x1), iterations, converged: true };
-      x2.set(x1);
-      iterations++;
-      if (this.sweep(x2) <= tolAbs) return { values: Float64Array.from(x2), iterations, converged: true };
       // Irons–Tuck: x ← GGx − (Δ·Δ²)/(Δ²·Δ²) Δ with Δ = GGx − Gx, Δ² = GGx − 2Gx + x
+      x0.set(r);
+      iterations++;
+      if (this.sweep(r) <= tolAbs) return { values: r, iterations, converged: true };
+      x1.set(r);
+      iterations++;
+      if (this.sweep(r) <= tolAbs) return { values: r, iterations, converged: true };
       let num = 0;
       let den = 0;
       for (let i = 0; i < n; i++) {
-        const d1 = x2[i] - x1[i];
+        const d1 = r[i] - x1[i];
         const d2 = d1 - (x1[i] - x0[i]);
         num += d1 * d2;
         den += d2 * d2;
       }
-      if (den === 0) return { values: Float64Array.from(x2), iterations, converged: true };
+      if (den === 0) return { values: r, iterations, converged: true };
       const alpha = num / den;
-      for (let i = 0; i < n; i++) x0[i] = x2[i] - alpha * (x2[i] - x1[i]);
+      for (let i = 0; i < n; i++) r[i] -= alpha * (r[i] - x1[i]);
+      this.scatterFirst(r);
     }
-    return { values: Float64Array.from(x0), iterations, converged: false };
+    return { values: r, iterations, converged: false };
   }
 
   /** Demean several columns (each converges on its own). */

@@ -136,7 +136,14 @@ export interface Sample {
 }
 
 /** Re-code a grouping restricted to `rows` so that codes are dense again. */
-function restrict(name: string, codes: Int32Array, rows: Int32Array): Grouping {
+function restrict(name: string, codes: Int32Array, rows: Int32Array, levels: number): Grouping {
+  if (rows.length === codes.length) {
+    // full sample: the codes are already dense if every level occurs
+    const seen = new Uint8Array(levels);
+    let distinct = 0;
+    for (let i = 0; i < codes.length; i++) if (!seen[codes[i]]) { seen[codes[i]] = 1; distinct++; }
+    if (distinct === levels) return { name, codes, levels };
+  }
   const out = new Int32Array(rows.length);
   const map = new Map<number, number>();
   let dense: Int32Array | null = null;
@@ -179,14 +186,12 @@ export function buildSample(
   const clusterFull = clusterVar ? groupCodes(frame, clusterVar) : null;
 
   const keep = new Uint8Array(n).fill(1);
+  // column by column: one tight loop per variable
+  for (const col of numeric) for (let i = 0; i < n; i++) if (!Number.isFinite(col[i])) keep[i] = 0;
+  for (const fe of feFull) for (let i = 0; i < n; i++) if (fe.codes[i] < 0) keep[i] = 0;
+  if (clusterFull) for (let i = 0; i < n; i++) if (clusterFull.codes[i] < 0) keep[i] = 0;
   let missing = 0;
-  for (let i = 0; i < n; i++) {
-    let ok = true;
-    for (const col of numeric) if (!Number.isFinite(col[i])) { ok = false; break; }
-    if (ok) for (const fe of feFull) if (fe.codes[i] < 0) { ok = false; break; }
-    if (ok && clusterFull && clusterFull.codes[i] < 0) ok = false;
-    if (!ok) { keep[i] = 0; missing++; }
-  }
+  for (let i = 0; i < n; i++) missing += 1 - keep[i];
 
   let singletons = 0;
   if (opts.dropSingletons !== false && feFull.length > 0) {
@@ -218,6 +223,8 @@ export function buildSample(
   const columns: Record<string, Float64Array> = {};
   numericVars.forEach((v, k) => {
     const src = numeric[k];
+    // nothing dropped: share the frame's column (estimators copy before transforming)
+    if (nobs === n) { columns[v] = src; return; }
     const out = new Float64Array(nobs);
     for (let i = 0; i < nobs; i++) out[i] = src[rows[i]];
     columns[v] = out;
@@ -227,8 +234,8 @@ export function buildSample(
     rows,
     dropped: { missing, singletons },
     columns,
-    fixedEffects: feFull.map((fe) => restrict(fe.name, fe.codes, rows)),
-    cluster: clusterFull && clusterVar ? restrict(clusterVar, clusterFull.codes, rows) : null,
+    fixedEffects: feFull.map((fe) => restrict(fe.name, fe.codes, rows, fe.levels)),
+    cluster: clusterFull && clusterVar ? restrict(clusterVar, clusterFull.codes, rows, clusterFull.levels) : null,
   };
 }
 

@@ -54,19 +54,37 @@ export function dot(a: Float64Array, b: Float64Array): number {
   return s0 + s1 + s2 + s3;
 }
 
-/** A'B for column sets A (p columns) and B (q columns): a p×q matrix. */
+/**
+ * A'B for column sets A (p columns) and B (q columns): a p×q matrix. Rows are processed in blocks so that
+ * the block of every column stays in cache while all pairs are accumulated: each column is read from
+ * memory once instead of once per pair.
+ */
 export function crossprod(a: Float64Array[], b: Float64Array[] = a): Mat {
   const p = a.length;
   const q = b.length;
   const out = mat(p, q);
+  if (p === 0 || q === 0) return out;
+  const n = a[0].length;
   const symmetric = a === b;
-  for (let i = 0; i < p; i++) {
-    for (let j = symmetric ? i : 0; j < q; j++) {
-      const v = dot(a[i], b[j]);
-      out.data[i * q + j] = v;
-      if (symmetric) out.data[j * q + i] = v;
+  const BLOCK = 2048;
+  for (let start = 0; start < n; start += BLOCK) {
+    const end = Math.min(n, start + BLOCK);
+    for (let i = 0; i < p; i++) {
+      const ai = a[i];
+      for (let j = symmetric ? i : 0; j < q; j++) {
+        const bj = b[j];
+        let s0 = 0, s1 = 0;
+        let k = start;
+        for (; k + 1 < end; k += 2) {
+          s0 += ai[k] * bj[k];
+          s1 += ai[k + 1] * bj[k + 1];
+        }
+        if (k < end) s0 += ai[k] * bj[k];
+        out.data[i * q + j] += s0 + s1;
+      }
     }
   }
+  if (symmetric) for (let i = 0; i < p; i++) for (let j = 0; j < i; j++) out.data[i * q + j] = out.data[j * q + i];
   return out;
 }
 

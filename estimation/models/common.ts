@@ -2,7 +2,7 @@
 // least squares on demeaned columns, coefficient tables.
 import { Absorber, center } from '../demean.ts';
 import type { Sample } from '../frame.ts';
-import { choleskyWithCollinearity, cholInverse, cholSolve, crossprod, crossprodVec, dot, type Mat } from '../linalg.ts';
+import { choleskyWithCollinearity, cholInverse, cholSolve, crossprod, crossprodVec, dot, mat, submatrix, type Mat } from '../linalg.ts';
 import { tCritical, tPValue } from '../dist.ts';
 import type { VcovInfo } from '../vcov.ts';
 
@@ -54,18 +54,20 @@ export function absorbColumns(sample: Sample, names: string[], tol?: number): Ab
   for (const name of names) {
     if (tilde[name]) continue;
     const x = sample.columns[name];
-    const c = center(x);
     let s = 0;
     for (let i = 0; i < x.length; i++) s += x[i];
-    means[name] = s / x.length;
-    centredSS[name] = dot(c, c);
+    const m = s / x.length;
+    let ss = 0;
+    for (let i = 0; i < x.length; i++) ss += (x[i] - m) * (x[i] - m);
+    means[name] = m;
+    centredSS[name] = ss;
     if (absorber) {
       const res = absorber.demean(x, { tol });
       tilde[name] = res.values;
       iterations = Math.max(iterations, res.iterations);
       converged &&= res.converged;
     } else {
-      tilde[name] = c;
+      tilde[name] = center(x);
     }
   }
   return { tilde, means, centredSS, iterations, converged };
@@ -76,7 +78,11 @@ export function absorbColumns(sample: Sample, names: string[], tol?: number): Ab
  * absorbing the fixed effects is collinear with them; otherwise a pivoted Cholesky of the cross-product
  * drops columns that are linear combinations of earlier ones.
  */
-export function screenCollinear(names: string[], ab: Absorbed, relTol = 1e-11): { kept: string[]; omitted: string[] } {
+export function screenCollinear(
+  names: string[],
+  ab: Absorbed,
+  relTol = 1e-11,
+): { kept: string[]; omitted: string[]; xtx: Mat } {
   const candidates: string[] = [];
   const omitted: string[] = [];
   for (const name of names) {
@@ -85,12 +91,12 @@ export function screenCollinear(names: string[], ab: Absorbed, relTol = 1e-11): 
     if (!(ab.centredSS[name] > 0) || ss <= relTol * ab.centredSS[name]) omitted.push(name);
     else candidates.push(name);
   }
-  if (candidates.length === 0) return { kept: [], omitted };
+  if (candidates.length === 0) return { kept: [], omitted, xtx: mat(0, 0) };
   const xtx = crossprod(candidates.map((n) => ab.tilde[n]));
   const { kept, dropped } = choleskyWithCollinearity(xtx, 1e-10);
   for (const j of dropped) omitted.push(candidates[j]);
   const keptNames = kept.map((j) => candidates[j]);
-  return { kept: keptNames, omitted: names.filter((n) => omitted.includes(n)) };
+  return { kept: keptNames, omitted: names.filter((n) => omitted.includes(n)), xtx: submatrix(xtx, kept, kept) };
 }
 
 export interface LeastSquares {
@@ -100,29 +106,36 @@ export interface LeastSquares {
   L: Mat;
 }
 
-/** Least squares of y on columns W via Cholesky of W'W, with one step of iterative refinement. */
-export function leastSquares(W: Float64Array[], y: Float64Array): LeastSquares {
+/**
+ * Least squares of y on columns W via Cholesky of W'W (pass `xtx` if already computed). When the
+ * Cholesky factor signals an ill-conditioned W'W (condition number above 1e6), one step of iterative
+ * refinement recovers the accuracy lost by forming the normal equations.
+ */
+export function leastSquares(W: Float64Array[], y: Float64Array, xtx?: Mat): LeastSquares {
   const k = W.length;
-  if (k === 0) return { b: new Float64Array(0), bread: { rows: 0, cols: 0, data: new Float64Array(0) }, L: { rows: 0, cols: 0, data: new Float64Array(0) } };
-  const xtx = crossprod(W);
-  const { kept, L } = choleskyWithCollinearity(xtx, 0);
+  if (k === 0) return { b: new Float64Array(0), bread: mat(0, 0), L: mat(0, 0) };
+  const { kept, L } = choleskyWithCollinearity(xtx ?? crossprod(W), 0);
   if (kept.length !== k) throw new Error('design not of full rank after collinearity screening');
   const b = cholSolve(L, crossprodVec(W, y));
-  // refinement: b += (W'W)^{-1} W'(y − W b)
-  const r = Float64Array.from(y);
+  let dmax = 0;
+  let dmin = Infinity;
   for (let j = 0; j < k; j++) {
-    const w = W[j];
-    const bj = b[j];
-    for (let i = 0; i < r.length; i++) r[i] -= bj * w[i];
+    const d = L.data[j * k + j];
+    if (d > dmax) dmax = d;
+    if (d < dmin) dmin = d;
   }
-  const delta = cholSolve(L, crossprodVec(W, r));
-  for (let j = 0; j < k; j++) b[j] += delta[j];
+  if ((dmax / dmin) ** 2 > 1e6) {
+    // refinement: b += (W'W)^{-1} W'(y − W b)
+    const r = residuals(y, W, b);
+    const delta = cholSolve(L, crossprodVec(W, r));
+    for (let j = 0; j < k; j++) b[j] += delta[j];
+  }
   return { b, bread: cholInverse(L), L };
 }
 
 /** y − Σ b_j X_j */
 export function residuals(y: Float64Array, X: Float64Array[], b: ArrayLike<number>): Float64Array {
-  const u = Float64Array.from(y);
+  const u = y.slice();
   for (let j = 0; j < X.length; j++) {
     const x = X[j];
     const bj = b[j];

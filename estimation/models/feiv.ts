@@ -46,7 +46,7 @@ export interface FeivDetail {
 }
 
 function regressOut(y: Float64Array, X: Float64Array[]): Float64Array {
-  if (X.length === 0) return Float64Array.from(y);
+  if (X.length === 0) return y.slice();
   return residuals(y, X, leastSquares(X, y).b);
 }
 
