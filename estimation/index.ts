@@ -26,6 +26,6 @@ export { formatTable } from './report/etable.ts';
 export { stockYogo10, kpRankTest, type IvDiagnostics } from './diagnostics/kleibergen-paap.ts';
 export { describe, type DescriptiveRow } from './stats/descriptive.ts';
 export { winsorize, quantileType7 } from './stats/winsorize.ts';
-export { altonjiRatio, osterDelta, osterBetaStar, selectionOnUnobservables } from './stats/selection.ts';
+export { altonjiRatio, osterDelta, osterBetaStar, selectionSummary, selectionOnUnobservables, type OsterInputs } from './stats/selection.ts';
 export { mediation, type MediationResult } from './stats/mediation.ts';
 export { equalCoefficientsTest, type EqualityTestResult } from './stats/coef-equality.ts';
