@@ -35,7 +35,13 @@ export class FastSearcher {
   private readonly ztb: Float64Array;
   private readonly coef: Float64Array;
   private readonly crossCache = new Map<number, Float64Array>();
+  /** W'e0 on raw rows (reused) */
   private readonly scratch: Float64Array;
+  /** base columns row-major (transformed rows × kB), so a projection is one pass over memory */
+  private readonly baseRows: Float64Array;
+  /** rx and raw row index in q-sorted order */
+  private readonly sortedRx: Float64Array;
+  private readonly residual: Float64Array;
 
   constructor(ctx: SearchContext, grid: Grid, cut: Int32Array) {
     const { panel } = ctx;
@@ -60,6 +66,13 @@ export class FastSearcher {
     if (!inv) throw new Error('threshold search: base regressors are collinear');
     this.btbInv = inv;
     this.scratch = new Float64Array(panel.rows);
+    this.residual = new Float64Array(panel.transformedRows);
+    this.baseRows = new Float64Array(panel.transformedRows * kB);
+    for (let b = 0; b < kB; b++) {
+      const c = cols[b];
+      for (let i = 0; i < c.length; i++) this.baseRows[i * kB + b] = c[i];
+    }
+    this.sortedRx = Float64Array.from(panel.sortedRows, (row) => panel.rx[0][row]);
 
     const G = grid.values.length;
     const T = panel.periods;
@@ -162,67 +175,79 @@ export class FastSearcher {
     return out;
   }
 
-  /** Projection of y on B0 and the cumulative a_g sweep. */
+  private aBuffer?: Float64Array;
+  /** Projection of y on B0 and the cumulative a_g sweep. The state is valid until the next prepare(). */
   prepare(yT: Float64Array): FastState {
     const { panel } = this.ctx;
-    const cols = this.ctx.baseColumns;
     const kB = this.kB;
+    const rows = this.baseRows;
+    const nR = yT.length;
     const bty = new Float64Array(kB);
-    for (let b = 0; b < kB; b++) {
-      const c = cols[b];
-      let s = 0;
-      for (let i = 0; i < c.length; i++) s += c[i] * yT[i];
-      bty[b] = s;
+    for (let i = 0, o = 0; i < nR; i++, o += kB) {
+      const yi = yT[i];
+      for (let b = 0; b < kB; b++) bty[b] += rows[o + b] * yi;
     }
-    const e = Float64Array.from(yT);
+    const beta = new Float64Array(kB);
     for (let a = 0; a < kB; a++) {
-      let beta = 0;
-      for (let b = 0; b < kB; b++) beta += this.btbInv[a * kB + b] * bty[b];
-      const c = cols[a];
-      for (let i = 0; i < e.length; i++) e[i] -= beta * c[i];
+      let s = 0;
+      for (let b = 0; b < kB; b++) s += this.btbInv[a * kB + b] * bty[b];
+      beta[a] = s;
     }
-    let ee0 = 0;
-    for (let i = 0; i < e.length; i++) ee0 += e[i] * e[i];
-    // w = W'e0 on raw rows
+    // e0 = y − B0 β, and W'e0 on raw rows (pad the dropped period with 0, demean by unit)
+    const e = this.residual;
     const w = this.scratch;
     const n = panel.units;
     const T = panel.periods;
-    const keep = panel.transformedRows / n;
+    const keep = nR / n;
+    let ee0 = 0;
     for (let u = 0; u < n; u++) {
       let sum = 0;
-      for (let t = 0; t < keep; t++) sum += e[u * keep + t];
+      for (let t = 0; t < keep; t++) {
+        const i = u * keep + t;
+        let v = yT[i];
+        const o = i * kB;
+        for (let b = 0; b < kB; b++) v -= rows[o + b] * beta[b];
+        e[i] = v;
+        ee0 += v * v;
+        sum += v;
+      }
       const mean = sum / T;
       for (let t = 0; t < keep; t++) w[u * T + t] = e[u * keep + t] - mean;
       for (let t = keep; t < T; t++) w[u * T + t] = -mean;
     }
     const G = this.grid.values.length;
-    const a = new Float64Array(G);
-    const rx = panel.rx[0];
+    const a = (this.aBuffer ??= new Float64Array(G));
+    const rx = this.sortedRx;
     const sorted = panel.sortedRows;
+    const cut = this.cut;
     let acc = 0;
     let next = 0;
     for (let g = 0; g < G; g++) {
-      const stop = this.cut[g];
-      for (; next < stop; next++) {
-        const row = sorted[next];
-        acc += rx[row] * w[row];
-      }
+      const stop = cut[g];
+      for (; next < stop; next++) acc += rx[next] * w[sorted[next]];
       a[g] = acc;
     }
     return { ee0, a };
   }
 
-  /** SSR curve of a new threshold given the fixed ones (which must be grid points: `index` set). */
-  curve(state: FastState, fixed: FixedThreshold[], radius: number): { curve: Curve; excluded: Uint8Array } {
+  /**
+   * SSR curve of a new threshold given the fixed ones (which must be grid points: `index` set).
+   * With `keepCurve` false only the minimum is tracked (bootstrap), and no per-call arrays are allocated.
+   */
+  curve(
+    state: FastState,
+    fixed: FixedThreshold[],
+    radius: number,
+    keepCurve = true,
+  ): { curve: Curve; excluded: Uint8Array } {
     const G = this.grid.values.length;
-    const excluded = exclusionMask(this.grid, fixed, radius);
+    const excluded = keepCurve ? exclusionMask(this.grid, fixed, radius) : this.excludedScratch(fixed, radius);
     const p = fixed.length;
     const idx = fixed.map((f) => {
       if (f.index === undefined) throw new Error('FastSearcher: fixed thresholds must be grid points');
       return f.index;
     });
     const crosses = idx.map((f) => this.cross(f));
-    // Γ^{-1} and Γ^{-1} a_F for p <= 3 via the small SPD inverse
     let gInv = new Float64Array(0);
     const aF = idx.map((f) => state.a[f]);
     let ssrF = state.ee0;
@@ -240,31 +265,87 @@ export class FastSearcher {
         ssrF -= aF[i] * s;
       }
     }
-    const ssr = new Float64Array(G).fill(NaN);
-    const gvec = new Float64Array(p);
+    const ssr = keepCurve ? new Float64Array(G).fill(NaN) : EMPTY;
+    const a = state.a;
+    const h0 = this.h0;
+    const zz = this.zz;
+    // den(g) = ⟨g,g⟩ − γ_g'Γ^{-1}γ_g and num(g) = a_g − γ_g'Γ^{-1}a_F, written out for p <= 2 (the hot path)
+    const c0 = p > 0 ? crosses[0] : EMPTY;
+    const c1 = p > 1 ? crosses[1] : EMPTY;
+    const i00 = p > 0 ? gInv[0] : 0;
+    const i01 = p > 1 ? gInv[1] : 0;
+    const i11 = p > 1 ? gInv[3] : 0;
+    const ga0 = p > 0 ? gaF[0] : 0;
+    const ga1 = p > 1 ? gaF[1] : 0;
     let best = -1;
     let bestValue = Infinity;
     for (let g = 0; g < G; g++) {
       if (excluded[g]) continue;
-      let num = state.a[g];
-      let den = this.h0[g];
-      for (let i = 0; i < p; i++) {
-        gvec[i] = crosses[i][g];
-        num -= gvec[i] * gaF[i];
+      let num = a[g];
+      let den = h0[g];
+      if (p === 1) {
+        const x0 = c0[g];
+        num -= x0 * ga0;
+        den -= x0 * x0 * i00;
+      } else if (p === 2) {
+        const x0 = c0[g];
+        const x1 = c1[g];
+        num -= x0 * ga0 + x1 * ga1;
+        den -= x0 * x0 * i00 + 2 * x0 * x1 * i01 + x1 * x1 * i11;
+      } else if (p > 2) {
+        for (let i = 0; i < p; i++) {
+          const xi = crosses[i][g];
+          num -= xi * gaF[i];
+          let s = 0;
+          for (let j = 0; j < p; j++) s += gInv[i * p + j] * crosses[j][g];
+          den -= xi * s;
+        }
       }
-      for (let i = 0; i < p; i++) {
-        let s = 0;
-        for (let j = 0; j < p; j++) s += gInv[i * p + j] * gvec[j];
-        den -= gvec[i] * s;
-      }
-      if (!(this.zz[g] > 0) || !(den > 1e-10 * this.zz[g])) continue;
+      const zg = zz[g];
+      if (!(zg > 0) || !(den > 1e-10 * zg)) continue;
       const value = ssrF - (num * num) / den;
-      ssr[g] = value;
+      if (keepCurve) ssr[g] = value;
       if (value < bestValue) {
         bestValue = value;
         best = g;
       }
     }
-    return { curve: { ssr, ssrBase: ssrF, best }, excluded };
+    const curve: Curve = { ssr, ssrBase: ssrF, best };
+    if (!keepCurve) curve.bestValue = bestValue;
+    return { curve, excluded };
+  }
+
+  private excludedBuffer?: Uint8Array;
+  /** Exclusion mask written into a reused buffer: grid positions are ascending, so each fixed threshold
+   * knocks out one contiguous run found by binary search. */
+  private excludedScratch(fixed: FixedThreshold[], radius: number): Uint8Array {
+    const G = this.grid.values.length;
+    const mask = (this.excludedBuffer ??= new Uint8Array(G));
+    mask.fill(0);
+    const pos = this.grid.positions;
+    const values = this.grid.values;
+    for (const f of fixed) {
+      let lo = 0;
+      let hi = G;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (pos[mid] <= f.position - radius) lo = mid + 1;
+        else hi = mid;
+      }
+      for (let g = lo; g < G && pos[g] < f.position + radius; g++) mask[g] = 1;
+      if (f.index !== undefined) mask[f.index] = 1;
+      // a quantile grid can repeat the fixed value outside the radius
+      lo = 0;
+      hi = G;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (values[mid] < f.value) lo = mid + 1;
+        else hi = mid;
+      }
+      for (let g = lo; g < G && values[g] === f.value; g++) mask[g] = 1;
+    }
+    return mask;
   }
 }
+
+const EMPTY = new Float64Array(0);

@@ -260,6 +260,13 @@ export interface Curve {
   ssrBase: number;
   /** index of the minimising grid point (first one on ties), -1 if none */
   best: number;
+  /** minimum SSR, set when the curve itself was not stored */
+  bestValue?: number;
+}
+
+/** The minimum SSR of a curve. */
+export function minimumOf(curve: Curve): number {
+  return curve.bestValue ?? curve.ssr[curve.best];
 }
 
 /** Residual of transformed y on the plan's base columns. */

@@ -17,6 +17,7 @@ import {
   cutsFor,
   exclusionMask,
   exclusionRadius,
+  minimumOf,
   ssrCurve,
 } from './search.ts';
 
@@ -49,7 +50,8 @@ export class PlanCache {
 export interface Searcher {
   readonly grid: Grid;
   prepare(yT: Float64Array): unknown;
-  curve(state: unknown, fixed: FixedThreshold[], radius: number): { curve: Curve; excluded: Uint8Array };
+  /** `keepCurve` false: only the minimum is needed (bootstrap) */
+  curve(state: unknown, fixed: FixedThreshold[], radius: number, keepCurve?: boolean): { curve: Curve; excluded: Uint8Array };
 }
 
 /** General searcher (any number of regime variables) built on cached SearchPlans. */
@@ -79,7 +81,8 @@ export function makeSearcher(ctx: SearchContext, grid: Grid): Searcher {
     return {
       grid,
       prepare: (yT) => fast.prepare(yT),
-      curve: (state, fixed, radius) => fast.curve(state as ReturnType<FastSearcher['prepare']>, fixed, radius),
+      curve: (state, fixed, radius, keepCurve = true) =>
+        fast.curve(state as ReturnType<FastSearcher['prepare']>, fixed, radius, keepCurve),
     };
   }
   return new PlanSearcher(ctx, grid);
@@ -143,10 +146,10 @@ export function runSequence(
   };
   const steps: SequenceStep[] = [];
 
-  const c1 = searcher.curve(state, [], 0);
+  const c1 = searcher.curve(state, [], 0, keepCurves);
   const ssr0 = c1.curve.ssrBase;
   const g1 = fixedAt(grid, requireBest(c1.curve, 1));
-  const ssr1 = c1.curve.ssr[g1.index!];
+  const ssr1 = minimumOf(c1.curve);
   steps.push({
     k: 1,
     thresholds: [g1],
@@ -156,20 +159,20 @@ export function runSequence(
   });
   if (K < 2) return { ssr0, steps };
 
-  const c2 = searcher.curve(state, [g1], radius(2));
+  const c2 = searcher.curve(state, [g1], radius(2), keepCurves);
   const g2 = fixedAt(grid, requireBest(c2.curve, 2));
-  const ssr2 = c2.curve.ssr[g2.index!];
+  const ssr2 = minimumOf(c2.curve);
   if (K === 2 && !refineLast) {
     steps.push({ k: 2, thresholds: [g1, g2], ssrSearch: ssr2, ssrFinal: ssr2, curves: [] });
     return { ssr0, steps };
   }
-  const cR = searcher.curve(state, [g2], radius(2));
+  const cR = searcher.curve(state, [g2], radius(2), keepCurves);
   const g1r = fixedAt(grid, requireBest(cR.curve, 1));
   steps.push({
     k: 2,
     thresholds: [g1r, g2],
     ssrSearch: ssr2,
-    ssrFinal: cR.curve.ssr[g1r.index!],
+    ssrFinal: minimumOf(cR.curve),
     curves: keepCurves
       ? [
           { threshold: g1r, curve: cR.curve, grid, excluded: cR.excluded },
@@ -179,9 +182,9 @@ export function runSequence(
   });
   if (K < 3) return { ssr0, steps };
 
-  const c3 = searcher.curve(state, [g1r, g2], radius(3));
+  const c3 = searcher.curve(state, [g1r, g2], radius(3), keepCurves);
   const g3 = fixedAt(grid, requireBest(c3.curve, 3));
-  const ssr3 = c3.curve.ssr[g3.index!];
+  const ssr3 = minimumOf(c3.curve);
   steps.push({
     k: 3,
     thresholds: [g1r, g2, g3],

@@ -69,7 +69,13 @@ describe.each<ThresholdMethod>(['hansen', 'xthreg'])('incremental search equals 
       const mask = exclusionMask(grid, fixed, radius);
       const brute = bruteForce(panel, fixed.map((f) => f.value), grid, mask);
       expectClose(ssrCurve(ctx, buildPlan(ctx, fixed, grid, mask), yT).ssr, brute);
-      expectClose(fast.curve(state, fixed, radius).curve.ssr, brute);
+      const stored = fast.curve(state, fixed, radius);
+      expectClose(stored.curve.ssr, brute);
+      // the bootstrap's allocation-free variant finds the same minimum with the same exclusions
+      const lean = fast.curve(state, fixed, radius, false);
+      expect([...lean.excluded]).toEqual([...stored.excluded]);
+      expect(lean.curve.best).toBe(stored.curve.best);
+      expect(lean.curve.bestValue).toBe(stored.curve.ssr[stored.curve.best]);
     }
   });
 
