@@ -5,7 +5,7 @@
  */
 import type { DerivedPanel, ModelVar } from './derive.ts';
 import { olsRows, ivRows, estimate, type Estimate } from './linalg.ts';
-import { THRESHOLDS } from './params.ts';
+import { THRESHOLDS, VA_THRESHOLD, IND_THRESHOLD } from './params.ts';
 
 export interface Moments { obs: number; mean: number; sd: number; min: number; max: number }
 
@@ -89,11 +89,18 @@ export function paperEstimates(d: DerivedPanel) {
     ['AI_r1', AI.map((a) => (a <= g1 ? a : 0))], ['AI_r2', AI.map((a) => (a > g1 && a <= g2 ? a : 0))], ['AI_r3', AI.map((a) => (a > g2 ? a : 0))],
   ];
   const regimeObs = [AI.filter((a) => a <= g1).length, AI.filter((a) => a > g1 && a <= g2).length, AI.filter((a) => a > g2).length];
+  const single = (q: Float64Array, g: number): [string, Float64Array][] => [
+    ['AI_r1', AI.map((a, i) => (q[i] <= g ? a : 0))], ['AI_r2', AI.map((a, i) => (q[i] > g ? a : 0))],
+  ];
   const table5 = {
     thresholds: [g1, g2],
     regime_obs: regimeObs,
     two_way_fe: reg(d, ix, 'Inn', [...regimes, ...ctrl], twfe),
     city_fe_only: reg(d, ix, 'Inn', [...regimes, ...ctrl], ['city']),
+    va_threshold: VA_THRESHOLD[0],
+    va_two_way_fe: reg(d, ix, 'Inn', [...single(d.vars.Va, VA_THRESHOLD[0]), ...ctrl], twfe),
+    ind_threshold: IND_THRESHOLD[0],
+    ind_two_way_fe: reg(d, ix, 'Inn', [...single(d.vars.Ind, IND_THRESHOLD[0]), ...ctrl], twfe),
   };
   const table6 = {
     inn: table2[5],

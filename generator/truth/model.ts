@@ -9,7 +9,7 @@ import { normalAt } from './rng.ts';
 import { cityRecords, type CityRecord } from './cities.ts';
 import { olsRows, ivRows, dot, solve, type Fit } from './linalg.ts';
 import {
-  BASE_YEARS, TABLE1, INN_TARGETS, INN_TARGET_VALUES, INN_TARGET_NAMES, THRESHOLDS, FIRST_STAGE_IV, AI_TO_VA, AI_TO_IND, INN1_AI,
+  BASE_YEARS, TABLE1, INN_TARGETS, INN_TARGET_VALUES, INN_TARGET_NAMES, VA_THRESHOLD, IND_THRESHOLD, type InnTargetName, THRESHOLDS, FIRST_STAGE_IV, AI_TO_VA, AI_TO_IND, INN1_AI,
   HIGH_DATARES_OBS, HIGH_DIGINFRA_OBS,
 } from './params.ts';
 
@@ -45,7 +45,12 @@ export const DROPPED: DropSpec[] = [
   { code: '150900', name: '乌兰察布', reason: 'college students missing 2011–2012', missing: [{ indicator: 'students', years: [2011, 2012] }] },
 ];
 
-const INN_EPS_SD = 0.6;
+/** Inn error: city-specific growth trend + persistent AR(1) + white noise (residual sd ≈ 0.6 as R² 0.85 implies) */
+const INN_EPS = { trend_sd: 0.06, ar_rho: 0.8, ar_sd: 0.5, iid_sd: 0.12 };
+const CONF = { rho: 0.8, sd: 0.32, sd_west: 0.2 };
+/** kept-city mean path of Inn over years (before the level calibration), with the 2020–2021 surge of grants */
+const INN_SURGE: Record<number, number> = { 2020: 0.1, 2021: 0.18, 2022: 0.1 };
+const INN_YEAR_PATH = (year: number) => 0.13 * (year - 2016.5) + (INN_SURGE[year] ?? 0);
 /** Development boosts of the quality index for well-known centres. */
 const BOOST: Record<string, number> = {
   '110000': 2.6, '310000': 2.6, '440300': 2.4, '440100': 2.0, '330100': 1.7, '320100': 1.6, '320500': 1.7,
@@ -108,9 +113,11 @@ const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x
  * Level-and-spread calibration: X_it = m + s·B_c + (W_it − W̄_c), with W̄_c the city's base-window mean of W.
  * Returns m and s such that X has the target mean and sd over the base window.
  */
-function fitLevel(B0: Float64Array, W: Float64Array, p: Panel, target: { mean: number; sd: number }): { m: number; s: number; Wbar: Float64Array } {
+interface LevelFit { m: number; s: number; Wbar: Float64Array; knee: number; factor: number }
+
+function fitLevel(B0: Float64Array, W: Float64Array, p: Panel, target: { mean: number; sd: number }, knee = 1.6, factor = 0.45): LevelFit {
   const { C, Y, base } = p;
-  const B = compress(B0, p);
+  const B = compress(B0, p, knee, factor);
   const Wbar = new Float64Array(C);
   for (let c = 0; c < C; c++) { let s = 0; for (let t = 0; t < BASE_YEARS.length; t++) s += W[c * Y + t]; Wbar[c] = s / BASE_YEARS.length; }
   const Wd = new Float64Array(C * Y);
@@ -120,21 +127,21 @@ function fitLevel(B0: Float64Array, W: Float64Array, p: Panel, target: { mean: n
   const vB = variance(Bo, base);
   const s = Math.sqrt(Math.max(target.sd ** 2 - vW, 0.05 * target.sd ** 2) / vB);
   const m = target.mean - s * mean(Bo, base) - mean(Wd, base);
-  return { m, s, Wbar };
+  return { m, s, Wbar, knee, factor };
 }
 
-function apply(fit: { m: number; s: number; Wbar: Float64Array }, B0: Float64Array, W: Float64Array, p: Panel): Float64Array {
-  const B = compress(B0, p);
+function apply(fit: LevelFit, B0: Float64Array, W: Float64Array, p: Panel): Float64Array {
+  const B = compress(B0, p, fit.knee, fit.factor);
   const out = new Float64Array(p.C * p.Y);
   for (let c = 0; c < p.C; c++) for (let t = 0; t < p.Y; t++) out[c * p.Y + t] = fit.m + fit.s * B[c] + W[c * p.Y + t] - fit.Wbar[c];
   return out;
 }
 
 /**
- * Thin the tails of a city-level component: standardized over the kept cities, |z| beyond 1.6 is
- * shrunk by the factor 0.45 (real city panels have fewer extreme cities than a sum of normal draws).
+ * Thin the tails of a city-level component: standardized over the kept cities, |z| beyond the knee (1.6 unless set) is
+ * shrunk by a factor (0.45 unless set) (real city panels have fewer extreme cities than a sum of normal draws).
  */
-function compress(B: Float64Array, p: Panel): Float64Array {
+function compress(B: Float64Array, p: Panel, knee: number, factor: number): Float64Array {
   let s = 0, k = 0;
   for (let c = 0; c < p.C; c++) if (p.keptCity[c]) { s += B[c]; k++; }
   const mu = s / k;
@@ -143,7 +150,7 @@ function compress(B: Float64Array, p: Panel): Float64Array {
   const sd = Math.sqrt(v / (k - 1));
   return B.map((b) => {
     const z = (b - mu) / sd, a = Math.abs(z);
-    return mu + sd * Math.sign(z) * (a <= 1.6 ? a : 1.6 + 0.45 * (a - 1.6));
+    return mu + sd * Math.sign(z) * (a <= knee ? a : knee + factor * (a - knee));
   });
 }
 
@@ -213,11 +220,11 @@ export function buildPanel(seed: number, years: number[]): Panel {
 
   // ---- GDP per capita (ln 元), sector shares come later from Ind
   const uPc = cityDraw(p, 'gdppc'), gPc = cityDraw(p, 'gdppc-growth');
-  const pcNoise = ar1(p, 'gdppc-noise', 0.7, () => 0.03);
+  const pcNoise = ar1(p, 'gdppc-noise', 0.7, () => 0.07);
   const Bpc = Float64Array.from(Q, (q, i) => 0.85 * q + 0.45 * clamp(uPc[i], -1.6, 1.6));
   const Wpc = new Float64Array(N);
   for (let c = 0; c < C; c++) for (let t = 0; t < Y; t++) {
-    Wpc[c * Y + t] = 0.072 * tc(t) + (years[t] === 2020 ? -0.03 : 0) + 0.012 * gPc[c] * tc(t) + pcNoise[c * Y + t];
+    Wpc[c * Y + t] = 0.072 * tc(t) + (years[t] === 2020 ? -0.03 : 0) + 0.028 * gPc[c] * tc(t) + pcNoise[c * Y + t];
   }
   const fitPc = fitLevel(Bpc, Wpc, p, TABLE1.Eco);
   const lnPc = apply(fitPc, Bpc, Wpc, p);
@@ -226,7 +233,7 @@ export function buildPanel(seed: number, years: number[]): Panel {
 
   // ---- budget: Gov = expenditure / GDP, Fis = revenue / expenditure
   const uGov = cityDraw(p, 'gov'), uFis = cityDraw(p, 'fis');
-  const govNoise = ar1(p, 'gov-noise', 0.6, () => 0.06), fisNoise = ar1(p, 'fis-noise', 0.6, () => 0.1);
+  const govNoise = ar1(p, 'gov-noise', 0.6, () => 0.12), fisNoise = ar1(p, 'fis-noise', 0.6, () => 0.22);
   const govYear = (t: number) => [-0.08, -0.05, -0.03, -0.02, 0.03, 0.04, 0.04, 0.04, 0.05, 0.08, 0.03, 0.03][t] ?? 0.03;
   const gov = new Float64Array(N), fis = new Float64Array(N);
   for (let c = 0; c < C; c++) for (let t = 0; t < Y; t++) {
@@ -248,9 +255,10 @@ export function buildPanel(seed: number, years: number[]): Panel {
 
   // ---- college students per 10,000 residents
   const uHuc = cityDraw(p, 'huc');
-  const hucNoise = ar1(p, 'huc-noise', 0.7, () => 0.03);
+  const hucNoise = ar1(p, 'huc-noise', 0.7, () => 0.1);
+  const gHuc = cityDraw(p, 'huc-growth');
   const Bh = Float64Array.from(Q, (q, i) => 0.8 * q + 0.6 * clamp(uHuc[i], -2.2, 2.2));
-  const Wh = Float64Array.from(hucNoise, (v, i) => v + 0.018 * tc(i % Y));
+  const Wh = Float64Array.from(hucNoise, (v, i) => v + (0.018 + 0.03 * gHuc[Math.floor(i / Y)]) * tc(i % Y));
   const huc = apply(fitLevel(Bh, Wh, p, TABLE1.Huc), Bh, Wh, p).map((v) => clamp(v, 2.45, 6.95));
   const students = Float64Array.from(huc, (h, i) => Math.exp(h) * population[i]);
 
@@ -299,25 +307,26 @@ export function buildPanel(seed: number, years: number[]): Panel {
 
   // ---- AI firms: ln count = level + trend + π·IV + confounder c_it, floored at 4 firms
   const uAi = cityDraw(p, 'ai'), gAi = cityDraw(p, 'ai-growth');
-  const conf = ar1(p, 'ai-confounder', 0.5, (c) => (region(c) === 'west' ? 0.2 : 0.32));
+  const conf = ar1(p, 'ai-confounder', CONF.rho, (c) => (region(c) === 'west' ? CONF.sd_west : CONF.sd));
   const Bai = Float64Array.from(Q, (q, i) => q + 0.3 * clamp(Math.log(pop0[i] / 380), -1, 1) + 0.45 * clamp(uAi[i], -1.5, 1.5));
   const aiW = (pi: number) => {
     const o = new Float64Array(N);
     for (let c = 0; c < C; c++) for (let t = 0; t < Y; t++) {
       const i = c * Y + t;
-      const g = region(c) === 'west' ? 0.02 * gAi[c] : 0.03 * Q[c] + 0.04 * gAi[c];
+      // AI growth shares the city's GDP growth (g of ln GDP per capita)
+      const g = region(c) === 'west' ? 0.02 * (0.6 * gPc[c] + 0.8 * gAi[c]) : 0.03 * Q[c] + 0.04 * (0.6 * gPc[c] + 0.8 * gAi[c]);
       o[i] = 0.12 * tc(t) + g * tc(t) + pi * iv[i] + conf[i];
     }
     return o;
   };
   const fs = olsRows([iv, ...controls], twfe, base);
   let pi = FIRST_STAGE_IV - dot(fs.rows[0], aiW(0), base);
-  let aiFit = fitLevel(Bai, aiW(pi), p, TABLE1.AI);
+  let aiFit = fitLevel(Bai, aiW(pi), p, TABLE1.AI, 1.2, 0.3);
   const roundAi = (x: Float64Array) => x.map((v) => Math.log(Math.max(4, Math.round(Math.exp(v)))));
   let AI = roundAi(apply(aiFit, Bai, aiW(pi), p));
   for (let it = 0; it < 3; it++) {
     pi += FIRST_STAGE_IV - dot(fs.rows[0], AI, base);
-    aiFit = fitLevel(Bai, aiW(pi), p, TABLE1.AI);
+    aiFit = fitLevel(Bai, aiW(pi), p, TABLE1.AI, 1.2, 0.3);
     AI = roundAi(apply(aiFit, Bai, aiW(pi), p));
   }
   const aiFirms = AI.map((v) => Math.round(Math.exp(v)));
@@ -357,26 +366,55 @@ export function buildPanel(seed: number, years: number[]): Panel {
   const [g1, g2] = THRESHOLDS;
   const ind = (v: number, lo: number, hi: number) => (v > lo && v <= hi ? 1 : 0);
   const r1 = AI.map((a) => a * ind(a, -Infinity, g1)), r2 = AI.map((a) => a * ind(a, g1, g2)), r3 = AI.map((a) => a * ind(a, g2, Infinity));
+  const late = Float64Array.from({ length: N }, (_, i) => (years[i % Y] >= 2020 ? 1 : 0));
+  const hiDR = aboveBaseMean(dataRes, base), hiDI = aboveBaseMean(digInfra, base);
+  const [vaThreshold] = VA_THRESHOLD, [indThreshold] = IND_THRESHOLD;
   const cols: Record<string, Float64Array> = {
     b_AI: AI,
     b_AI_east: AI.map((a, i) => a * east[Math.floor(i / Y)]),
     b_AI_west: AI.map((a, i) => a * west[Math.floor(i / Y)]),
+    b_AI_high_datares: AI.map((a, i) => a * hiDR[i]),
+    b_AI_high_diginfra: AI.map((a, i) => a * hiDI[i]),
     d_regime2: AI.map((a) => (a > g1 ? a : 0)),
     d_regime3: AI.map((a) => (a > g2 ? a : 0)),
+    d_va_regime2: AI.map((a, i) => (Va[i] > vaThreshold ? a : 0)),
+    d_ind_regime2: AI.map((a, i) => (Ind[i] > indThreshold ? a : 0)),
     lambda_conf: conf,
     lambda_conf_west: conf.map((v, i) => v * west[Math.floor(i / Y)]),
+    lambda_conf_2020_2022: conf.map((v, i) => v * late[i]),
+    lambda_conf_high_datares: conf.map((v, i) => v * hiDR[i]),
+    lambda_conf_high_diginfra: conf.map((v, i) => v * hiDI[i]),
     g_Eco: Eco, g_Huc: Huc, g_Edu: Edu, g_Fis: Fis, g_Gov: Gov,
     theta_Va: Va, theta_Ind: Ind,
   };
   const regions = ['east', 'central', 'west'].map((r) => Uint8Array.from(base, (b, i) => (b && cities[Math.floor(i / Y)].region === r ? 1 : 0)));
+  const sub = (m: Float64Array, v: number) => Uint8Array.from(base, (b, i) => (b && m[i] === v ? 1 : 0));
   const t2 = olsRows([AI, ...controls], twfe, base);
+  const t3early = olsRows([AI, ...controls], twfe, sub(late, 0));
   const iv2 = ivRows([AI, ...controls], [iv, ...controls], twfe, base);
   const t6va = olsRows([AI, Va, ...controls], twfe, base);
   const t6ind = olsRows([AI, Ind, ...controls], twfe, base);
   const t7 = regions.map((m) => olsRows([AI, ...controls], twfe, m));
+  const t7split = [sub(hiDR, 1), sub(hiDR, 0), sub(hiDI, 1), sub(hiDI, 0)].map((m) => olsRows([AI, ...controls], twfe, m));
   const t5 = olsRows([r1, r2, r3, ...controls], twfe, base);
-  const L: Float64Array[] = [...t2.rows.slice(0, 6), iv2.rows[0], t6va.rows[1], t6ind.rows[1], ...t7.map((f) => f.rows[0]), diff(t5.rows[1], t5.rows[0]), diff(t5.rows[2], t5.rows[1])];
-  const eps = ar1(p, 'inn-eps', 0.3, () => INN_EPS_SD);
+  const regimeCols = (q: Float64Array, g: number) => [AI.map((a, i) => (q[i] <= g ? a : 0)), AI.map((a, i) => (q[i] > g ? a : 0))];
+  const t5va = olsRows([...regimeCols(Va, vaThreshold), ...controls], twfe, base);
+  const t5ind = olsRows([...regimeCols(Ind, indThreshold), ...controls], twfe, base);
+  const rowsByTarget: Record<InnTargetName, Float64Array> = {
+    t2c6_AI: t2.rows[0], t2c6_Eco: t2.rows[1], t2c6_Huc: t2.rows[2], t2c6_Edu: t2.rows[3], t2c6_Fis: t2.rows[4], t2c6_Gov: t2.rows[5],
+    t3_drop_2020_2022: t3early.rows[0],
+    t4_2sls_AI: iv2.rows[0], t6c3_Va: t6va.rows[1], t6c5_Ind: t6ind.rows[1],
+    t7_east: t7[0].rows[0], t7_central: t7[1].rows[0], t7_west: t7[2].rows[0],
+    t7_high_datares: t7split[0].rows[0], t7_low_datares: t7split[1].rows[0],
+    t7_high_diginfra: t7split[2].rows[0], t7_low_diginfra: t7split[3].rows[0],
+    t5_slope2_minus_slope1: diff(t5.rows[1], t5.rows[0]), t5_slope3_minus_slope2: diff(t5.rows[2], t5.rows[1]),
+    t5_va_slope2_minus_slope1: diff(t5va.rows[1], t5va.rows[0]), t5_ind_slope2_minus_slope1: diff(t5ind.rows[1], t5ind.rows[0]),
+  };
+  const L: Float64Array[] = INN_TARGET_NAMES.map((n) => rowsByTarget[n]);
+  const epsAr = ar1(p, 'inn-eps', INN_EPS.ar_rho, () => INN_EPS.ar_sd);
+  const epsTrend = cityDraw(p, 'inn-trend');
+  const eps = Float64Array.from(epsAr, (v, i) => v + INN_EPS.trend_sd * epsTrend[Math.floor(i / Y)] * tc(i % Y)
+    + INN_EPS.iid_sd * normalAt(seed, 'inn-iid', cities[Math.floor(i / Y)].city_code, years[i % Y]));
   const delta0 = Float64Array.from({ length: N }, (_, i) => 0.06 * normalAt(seed, 'inn-year', years[i % Y]));
   // remove the sampling correlation of ε with the targeted regressions (minimum-norm projection of ε off
   // the span of the estimator rows), so that the structural parameters are not bent by sampling noise
@@ -391,9 +429,18 @@ export function buildPanel(seed: number, years: number[]): Panel {
   const structural = Object.fromEntries(names.map((n, k) => [n, sol[k]]));
   const innW = Float64Array.from(baseY);
   names.forEach((n, k) => { const col = cols[n]; for (let i = 0; i < N; i++) innW[i] += sol[k] * col[i]; });
+  // year effects (absorbed by every two-way FE estimand): the kept-city mean of Inn follows a patent-growth
+  // path of +0.13 per year with the 2020–2021 surge of grants, instead of whatever the structural part implies
+  const yearAdj = new Float64Array(Y);
+  for (let t = 0; t < Y; t++) {
+    let sum = 0, k = 0;
+    for (let c = 0; c < C; c++) if (keptCity[c]) { sum += innW[c * Y + t]; k++; }
+    yearAdj[t] = INN_YEAR_PATH(years[t]) - sum / k;
+  }
+  for (let i = 0; i < N; i++) innW[i] += yearAdj[i % Y];
   const uInn = cityDraw(p, 'inn');
   const Binn = Float64Array.from(Q, (q, i) => q + 0.25 * clamp(Math.log(pop0[i] / 380), -1, 1) + 0.35 * clamp(uInn[i], -1.5, 1.5));
-  const innFit = fitLevel(Binn, innW, p, TABLE1.Inn);
+  const innFit = fitLevel(Binn, innW, p, TABLE1.Inn, 1.2, 0.3);
   const InnCont = apply(innFit, Binn, innW, p);
   const patents = InnCont.map((v) => Math.max(5, Math.round(Math.exp(v))));
   const Inn = patents.map((v) => Math.log(v));
@@ -425,7 +472,8 @@ export function buildPanel(seed: number, years: number[]): Panel {
     ind: { theta_AI: thetaInd },
     inn_structural: structural,
     inn_level: { m: innFit.m, s: innFit.s },
-    inn_error: { ar1_rho: 0.3, sd: INN_EPS_SD, year_shock_sd: 0.06 },
+    inn_error: { ...INN_EPS, year_shock_sd: 0.06 },
+    confounder: CONF,
     inn1_phi: phi,
     split_dispersion: { DataRes: sDr, DigInfra: sDi },
   };
@@ -470,6 +518,11 @@ function projectOut(x: Float64Array, rowsOf: () => Float64Array[], mask: Uint8Ar
   const out = Float64Array.from(x);
   L.forEach((r, k) => { for (let i = 0; i < out.length; i++) if (mask[i]) out[i] -= coef[k] * r[i]; });
   return out;
+}
+
+function aboveBaseMean(v: Float64Array, base: Uint8Array): Float64Array {
+  const mu = mean(v, base);
+  return v.map((x) => (x > mu ? 1 : 0));
 }
 
 function diff(a: Float64Array, b: Float64Array): Float64Array {
