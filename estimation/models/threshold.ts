@@ -32,7 +32,8 @@
 
 import { z } from 'zod';
 import { InputError, type LoadedFrame } from '../data/load.ts';
-import { type BootstrapSpec, defaultThreads, runBootstrap, summarize } from '../threshold/bootstrap.ts';
+import { type BootstrapSpec, summarize } from '../threshold/bootstrap.ts';
+import { defaultThreads, runBootstrap } from '../threshold/bootstrap-pool.ts';
 import { type ThresholdMethod, makePanel, transform } from '../threshold/panel.ts';
 import {
   type FixedThreshold,

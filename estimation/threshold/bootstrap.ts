@@ -3,12 +3,9 @@
 // transformed space), re-run the same sequential search, and record F*.
 //
 // Each replication draws from its own RNG stream seeded by (seed, test k, replication index), so the
-// result does not depend on how replications are spread over worker threads.
+// result does not depend on how replications are spread over worker threads (see bootstrap-pool.ts).
+// This module is also bundled into the worker, so it must not touch import.meta.
 
-import { availableParallelism } from 'node:os';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { type ThresholdMethod, makePanel } from './panel.ts';
@@ -89,59 +86,6 @@ export function runReplications(spec: BootstrapSpec, ranges: Array<[number, numb
       out[b - from] = (sPrev - sNew) / (sNew / spec.fScale);
     }
     return out;
-  });
-}
-
-const requireHere = createRequire(import.meta.url);
-
-/**
- * Workers do not inherit a TypeScript loader (and on Node 20 `--import tsx` in a worker's execArgv is not
- * honoured), so a tiny bootstrap script registers tsx's ESM hooks inside the worker before importing the
- * TypeScript worker module. Works under tsx, vitest and plain node with tsx installed.
- */
-function spawnWorker(spec: BootstrapSpec, ranges: Array<[number, number]>): Promise<Float64Array[]> {
-  // the package's "import" entry sits beside its "require" entry
-  const tsxApi = pathToFileURL(requireHere.resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
-  const workerModule = new URL('./bootstrap-worker.ts', import.meta.url).href;
-  const script = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(workerModule)}); });`;
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(script, { eval: true, workerData: { spec, ranges } });
-    worker.once('message', (result: Float64Array[]) => {
-      resolve(result);
-      void worker.terminate();
-    });
-    worker.once('error', reject);
-    worker.once('exit', (code) => {
-      if (code !== 0) reject(new Error(`bootstrap worker exited with code ${code}`));
-    });
-  });
-}
-
-/** Default thread count: workers only pay off when the work clearly exceeds their start-up cost. */
-export function defaultThreads(spec: BootstrapSpec): number {
-  const reps = spec.tests.reduce((s, t) => s + t.reps * t.k, 0);
-  const work = reps * spec.panel.units * spec.panel.periods;
-  if (work < 4e6) return 1;
-  return Math.max(1, Math.min(availableParallelism(), 8));
-}
-
-/** All replications of all tests, split into contiguous blocks over `threads` workers (1 = in this thread). */
-export async function runBootstrap(spec: BootstrapSpec, threads: number): Promise<Float64Array[]> {
-  if (threads <= 1) return runReplications(spec, spec.tests.map((t) => [0, t.reps] as [number, number]));
-  const chunks: Array<Array<[number, number]>> = [];
-  for (let w = 0; w < threads; w++) {
-    chunks.push(
-      spec.tests.map((t) => {
-        const per = Math.ceil(t.reps / threads);
-        return [Math.min(t.reps, w * per), Math.min(t.reps, (w + 1) * per)] as [number, number];
-      }),
-    );
-  }
-  const parts = await Promise.all(chunks.map((ranges) => spawnWorker(spec, ranges)));
-  return spec.tests.map((t, i) => {
-    const all = new Float64Array(t.reps);
-    for (let w = 0; w < threads; w++) all.set(parts[w][i], chunks[w][i][0]);
-    return all;
   });
 }
 

@@ -1,7 +1,8 @@
 // Bootstrap determinism: the same F* whatever the number of worker threads (this also checks that the
 // TypeScript worker starts under vitest), and a different seed gives different draws.
 import { describe, expect, it } from 'vitest';
-import { type BootstrapSpec, replicationStream, runBootstrap, summarize } from '../../../estimation/threshold/bootstrap.ts';
+import { type BootstrapSpec, replicationStream, summarize } from '../../../estimation/threshold/bootstrap.ts';
+import { runBootstrap } from '../../../estimation/threshold/bootstrap-pool.ts';
 import { makePanel, transform } from '../../../estimation/threshold/panel.ts';
 import { baseResidual, buildGrid, buildPlan, makeContext } from '../../../estimation/threshold/search.ts';
 import { randomPanelData } from './random-panel.ts';
@@ -39,10 +40,13 @@ describe('bootstrap', () => {
     const inThread = await runBootstrap(spec, 1);
     const two = await runBootstrap(spec, 2);
     const three = await runBootstrap(spec, 3);
+    // workers that register tsx themselves instead of running the esbuild bundle
+    const viaTsx = await runBootstrap(spec, 2, 'tsx');
     for (let t = 0; t < 3; t++) {
       expect(inThread[t].length).toBe(13);
       expect([...two[t]]).toEqual([...inThread[t]]);
       expect([...three[t]]).toEqual([...inThread[t]]);
+      expect([...viaTsx[t]]).toEqual([...inThread[t]]);
       expect(inThread[t].every((f) => Number.isFinite(f) && f >= -1e-9)).toBe(true);
     }
   });
