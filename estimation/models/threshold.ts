@@ -28,7 +28,13 @@
 // conventional SEs with σ² = e'e/(n(T−1) − n − k). xthreg: full within transformation, I(Q ≤ γ),
 // F = (S0 − S1)/(S1/(N − T)) as xthreg prints it, final table = xtreg, fe on the regime interactions.
 // Both: LR(γ) = (S(γ) − Ŝ)/(Ŝ/scale) with the F statistic's scale; confidence set = grid points with
-// LR < −2 ln(1 − √level); p-values and critical values from Hansen's residual bootstrap by unit blocks.
+// LR < −2 ln(1 − √level); p-values and critical values from Hansen's residual bootstrap by unit blocks
+// (each replication re-runs the same sequential search). Both use Hansen's grid (quantiles of the distinct
+// values of Q; xthreg's own rule is undocumented, so reproduce its printed thresholds with `at`).
+// Sequence: γ2 is searched given γ1, then γ1 is re-estimated given γ2; γ3 given both. Every step searches
+// the step-1 grid; trim[k-1] sets the number of grid positions around fixed thresholds excluded at step k.
+// F_k = (ssr_{k-1} − S_k)/(S_k/scale), S_k the minimum of step k's search and ssr_k the SSR at the step's
+// final thresholds (they differ only if the refinement moves γ1).
 
 import { z } from 'zod';
 import { InputError, type LoadedFrame } from '../data/load.ts';
