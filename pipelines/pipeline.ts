@@ -52,7 +52,7 @@ export interface RunRecord {
   stages: StageRecord[];
   recovered: string[];
   versions: Record<string, string>;
-  error?: string;
+  error: string | null;
 }
 
 interface StageMeta {
@@ -64,6 +64,9 @@ interface StageMeta {
   failures: DataTestRun['failures'];
   report: StageReport;
 }
+
+/** Files in the raw folder that document the data rather than feed the ingest stage. */
+const NOT_INPUTS = /(^|\/)(TRUTH\.md|truth\.json|README[^/]*)$/i;
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
@@ -128,7 +131,7 @@ export async function runPipeline(options: PipelineOptions): Promise<RunRecord> 
   const run: RunRecord = {
     run_id: randomUUID(), started_at: new Date().toISOString(), ended_at: '', status: dry ? 'dry-run' : 'success',
     raw_dir: options.rawDir, out_dir: options.outDir, full: options.full ?? false, settings, stages: [], recovered: [],
-    versions: versions(),
+    versions: versions(), error: null,
   };
   if (!existsSync(rawDir)) throw Object.assign(new Error(`raw folder not found: ${options.rawDir}`), { name: 'DataError' });
 
@@ -153,7 +156,7 @@ export async function runPipeline(options: PipelineOptions): Promise<RunRecord> 
   try {
     for (const stage of STAGES.slice(0, upTo + 1)) {
       const inputs: StageRecord['inputs'] = stage.name === 'ingest'
-        ? fileHashes(rawDir, ['.']).map(({ path, sha256 }) => ({ path, sha256 }))
+        ? fileHashes(rawDir, ['.']).filter((f) => !NOT_INPUTS.test(f.path)).map(({ path, sha256 }) => ({ path, sha256 }))
         : stage.inputs.map((t) => ({ table: t, hash: hashes.get(t)?.hash, rows: hashes.get(t)?.rows }));
       const parts = {
         code: codeHash([...COMMON_CODE, ...stage.code]),
@@ -262,7 +265,7 @@ async function recordRuns(warehouse: string, runsLog: string): Promise<void> {
   try {
     await db.run('BEGIN TRANSACTION');
     await db.run(`CREATE OR REPLACE TABLE runs AS
-      SELECT run_id, started_at::TIMESTAMP AS started_at, ended_at::TIMESTAMP AS ended_at, status, full,
+      SELECT run_id, started_at::TIMESTAMP AS started_at, ended_at::TIMESTAMP AS ended_at, status, "full",
              to_json(stages)::VARCHAR AS stages, to_json(versions)::VARCHAR AS versions, error
       FROM read_json(${sqlString(runsLog)}, format = 'newline_delimited', union_by_name = true)`);
     await db.run(`COMMENT ON TABLE runs IS 'every pipeline run: id, start/end, status, per-stage status, fingerprint, inputs, outputs, data tests, seconds; tool and dependency versions'`);
