@@ -61,19 +61,6 @@ interface Outcome {
   unit: string;
 }
 
-function reasonFor(r: CityResolution): string {
-  const f = r.form;
-  const span = `${f.first_year ?? '…'}–${f.last_year ?? '…'}`;
-  switch (r.mapping) {
-    case 'exact': return 'official name/code valid that year';
-    case 'renamed': return `predecessor form valid ${span}`;
-    case 'code': return `name not recognized; identified by code ${f.code}${r.current ? '' : ` (form valid ${span}, used outside those years)`}`;
-    case 'alias': return r.current ? 'suffix or name variant' : `form valid ${span} used outside those years (stale or applied backwards)`;
-    case 'merged': return `merged into ${r.city_code}; reported on its own ${span}${r.current ? '' : ' (used outside those years)'}`;
-    case 'dropped': return `abolished by split among ${r.successor_codes.join(', ')}; dropped by policy`;
-  }
-}
-
 export function harmonize(staged: StagedValue[], policy: HarmonizePolicy): HarmonizeResult {
   const counts: HarmonizeResult['counts'] = { exact: 0, code: 0, alias: 0, renamed: 0, merged: 0, province: 0, dropped: 0 };
   const values: HarmonizedValue[] = [];
@@ -133,7 +120,7 @@ export function harmonize(staged: StagedValue[], policy: HarmonizePolicy): Harmo
           throw e;
         }
         const unit = `${r.form.name} ${r.form.code} (${r.form.kind})`;
-        const reason = reasonFor(r);
+        const reason = r.note;
         if (r.mapping === 'dropped') {
           outcome = { action: 'dropped', mapping: 'dropped', city_code: null, reason, unit };
         } else if (r.mapping === 'merged' && r.form.last_year !== null && s.year > r.form.last_year) {

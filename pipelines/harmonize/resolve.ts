@@ -48,6 +48,8 @@ export interface CityResolution {
   matched_by: 'name' | 'code' | 'name+code';
   /** successors of a dropped unit (巢湖: 合肥, 芜湖, 马鞍山) */
   successor_codes: string[];
+  /** why this mapping, independent of the year (e.g. 'code 522400 of 毕节地区 522400 (valid 1981–2010) used outside its years') */
+  note: string;
 }
 
 export class CityResolutionError extends Error {
@@ -305,15 +307,9 @@ export function resolveCity(input: ResolveInput, idx: CityIndex = cityIndex()): 
   let mapping: CityMapping | 'dropped';
   let matchedBy: CityResolution['matched_by'];
   let current: boolean;
+  const notes: string[] = [];
 
   if (nameForms.length > 0) {
-    // rank: valid & strong, valid & weak, stale/backwards & strong, stale/backwards & weak
-    const ranked = [
-      strong.filter((f) => validIn(f, year)),
-      weak.filter((f) => validIn(f, year)),
-      strong.filter((f) => !validIn(f, year)),
-      weak.filter((f) => !validIn(f, year)),
-    ];
     let target = uniqueTarget(nameForms);
     if (target === null && code !== null) {
       // several units share the name: let the code decide
@@ -327,11 +323,27 @@ export function resolveCity(input: ResolveInput, idx: CityIndex = cityIndex()): 
         closestNames(name, provinceCode, 3, idx),
       );
     }
-    const rank = ranked.findIndex((list) => list.some((f) => f.target === target));
-    chosen = ranked[rank].find((f) => f.target === target)!;
-    current = rank <= 1;
-    const strongValid = rank === 0;
+    // the form that describes the printed unit best: official name with the printed code, then valid that
+    // year, then official name over suffix variant
+    const isStrong = (f: Form) => strong.includes(f);
+    const key = (f: Form) => [
+      isStrong(f) && (code === null || f.code === code) ? 0 : 1,
+      validIn(f, year) ? 0 : 1,
+      isStrong(f) ? 0 : 1,
+    ];
+    chosen = nameForms
+      .filter((f) => f.target === target)
+      .reduce((best, f) => {
+        const a = key(f);
+        const b = key(best);
+        const i = a.findIndex((v, j) => v !== b[j]);
+        return i >= 0 && a[i] < b[i] ? f : best;
+      });
+    const nameCurrent = isStrong(chosen) && validIn(chosen, year);
+    if (!isStrong(chosen)) notes.push(`name variant of ${chosen.name}`);
+    const nameOff = !validIn(chosen, year);
 
+    let codeCurrent = true;
     if (code !== null) {
       if (byCode.length === 0) {
         throw new CityResolutionError(`unknown region code ${code} for ${describe(input)}`, closestNames(name, provinceCode, 3, idx));
@@ -344,15 +356,26 @@ export function resolveCity(input: ResolveInput, idx: CityIndex = cityIndex()): 
           closestNames(name, provinceCode, 3, idx),
         );
       }
-      // the code must be the form valid that year for an 'exact'/'renamed' classification
-      const codeCurrent = codeForms.some((f) => validIn(f, year) && f.code === code);
-      current = current && codeCurrent;
+      // the printed code must be the code valid that year for an 'exact' / 'renamed' classification
+      codeCurrent = codeForms.some((f) => validIn(f, year) && f.code === code);
+      const own = codeForms.find((f) => f.code === code);
+      if (nameOff && own === chosen) {
+        notes.push(`name and code of ${label(chosen)} (valid ${span(chosen)}) ${offWay(chosen, year)}`);
+      } else {
+        if (nameOff) notes.push(`name of ${label(chosen)} (valid ${span(chosen)}) ${offWay(chosen, year)}`);
+        if (!codeCurrent) {
+          notes.push(own
+            ? `code ${code} of ${label(own)} (valid ${span(own)}) ${offWay(own, year)}`
+            : `code ${code} is the 市辖区/县 group code of ${label(codeForms[0])}`);
+        }
+      }
       matchedBy = 'name+code';
-      mapping = strongValid && codeCurrent ? (chosen.kind === 'renamed' ? 'renamed' : 'exact') : 'alias';
     } else {
+      if (nameOff) notes.push(`name of ${label(chosen)} (valid ${span(chosen)}) ${offWay(chosen, year)}`);
       matchedBy = 'name';
-      mapping = strongValid ? (chosen.kind === 'renamed' ? 'renamed' : 'exact') : 'alias';
     }
+    current = validIn(chosen, year) && codeCurrent;
+    mapping = nameCurrent && codeCurrent ? (chosen.kind === 'renamed' ? 'renamed' : 'exact') : 'alias';
   } else {
     // name unknown or empty: the code decides
     const target = uniqueTarget(byCode);
@@ -370,10 +393,25 @@ export function resolveCity(input: ResolveInput, idx: CityIndex = cityIndex()): 
     current = valid.length > 0;
     matchedBy = 'code';
     mapping = 'code';
+    notes.push(`name ${name === '' ? 'empty' : `'${name}' not recognized`}; code ${code} of ${label(chosen)}` +
+      (current ? '' : ` (valid ${span(chosen)}) ${offWay(chosen, year)}`));
   }
 
-  if (chosen.kind === 'merge') mapping = 'merged';
-  if (chosen.kind === 'drop') mapping = 'dropped';
+  let note: string;
+  if (chosen.kind === 'merge') {
+    mapping = 'merged';
+    note = `merged into ${chosen.city_code}; reported on its own ${span(chosen)}` +
+      (validIn(chosen, year) ? '' : ' (used outside those years)');
+  } else if (chosen.kind === 'drop') {
+    mapping = 'dropped';
+    note = `abolished by split among ${chosen.successor_codes.join(', ')}; dropped by policy`;
+  } else if (mapping === 'exact') {
+    note = 'official name and code valid that year';
+  } else if (mapping === 'renamed') {
+    note = `predecessor ${label(chosen)}, valid ${span(chosen)}`;
+  } else {
+    note = notes.join('; ');
+  }
   return {
     city_code: chosen.city_code,
     mapping,
@@ -384,5 +422,12 @@ export function resolveCity(input: ResolveInput, idx: CityIndex = cityIndex()): 
     current,
     matched_by: matchedBy,
     successor_codes: chosen.successor_codes,
+    note,
   };
 }
+
+const label = (f: Form) => `${f.name} ${f.code}`;
+/** a form used after its last year is stale; before its first year, applied backwards (back-cast) */
+const offWay = (f: Form, year: number) =>
+  f.last_year !== null && year > f.last_year ? 'used after its last year (stale)' : 'applied backwards (back-cast)';
+const span = (f: MatchedForm) => `${f.first_year ?? '…'}–${f.last_year ?? '…'}`;

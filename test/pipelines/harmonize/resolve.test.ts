@@ -130,6 +130,20 @@ describe('resolveCity: administrative changes', () => {
   });
 });
 
+describe('resolveCity: notes explain non-exact mappings without naming the year', () => {
+  it('stale code, back-cast, variant, code only, group code, merge, split', () => {
+    expect(r('毕节市', '522400', 2015).note).toBe('code 522400 of 毕节地区 522400 (valid 1981–2010) used after its last year (stale)');
+    expect(r('海东市', '630200', 2012).note).toBe('name and code of 海东 630200 (valid 2013–…) applied backwards (back-cast)');
+    expect(r('石家庄地区', null, 2015).note).toBe('name variant of 石家庄');
+    expect(r('', '130100', 2015).note).toBe('name empty; code 130100 of 石家庄 130100');
+    expect(r('北京', '110100', 2015).note).toBe('code 110100 is the 市辖区/县 group code of 北京 110000');
+    expect(r('莱芜', null, 2018).note).toBe('merged into 370100; reported on its own 1992–2018');
+    expect(r('巢湖', null, 2011).note).toMatch(/split among 340100, 340200, 340500/);
+    expect(r('襄樊', '420600', 2009).note).toBe('predecessor 襄樊 420600, valid 1981–2009');
+    expect(r('石家庄', '130100', 2015).note).toBe('official name and code valid that year');
+  });
+});
+
 describe('resolveCity: errors', () => {
   const err = (fn: () => unknown): CityResolutionError => {
     try { fn(); } catch (e) { if (e instanceof CityResolutionError) return e; throw e; }
