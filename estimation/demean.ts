@@ -9,6 +9,8 @@ export interface DemeanOptions {
   tol?: number;
   /** maximum number of sweeps per column */
   maxIter?: number;
+  /** max |x| if the caller already knows it (saves a pass) */
+  scale?: number;
 }
 
 export interface DemeanReport {
@@ -79,6 +81,27 @@ export class Absorber {
     return largest;
   }
 
+  /**
+   * With two fixed effects, after a sweep the second effect's means are exactly zero and the first
+   * effect's sums for the next sweep are already accumulated: their largest mean is the convergence
+   * measure of the next sweep, known without another pass over the data.
+   */
+  private pendingFirstMeans(): number {
+    const { invCount, sums } = this.groups[0];
+    let largest = 0;
+    for (let g = 0; g < sums.length; g++) {
+      const m = sums[g] * invCount[g];
+      const a = m < 0 ? -m : m;
+      if (a > largest) largest = a;
+    }
+    return largest;
+  }
+
+  /** Whether r is already converged after the sweep just made (free check for two fixed effects). */
+  private convergedAfterSweep(tolAbs: number): boolean {
+    return this.groups.length === 2 && this.pendingFirstMeans() <= tolAbs;
+  }
+
   private buffers: { x0: Float64Array; x1: Float64Array } | null = null;
 
   /** Demean one column; returns a new array and the number of sweeps used. */
@@ -86,32 +109,45 @@ export class Absorber {
     const tol = opts.tol ?? 1e-13;
     const maxIter = opts.maxIter ?? 100_000;
     const n = this.n;
-    const r = x.slice();
-    if (this.groups.length === 0) return { values: r, iterations: 0, converged: true };
-    this.scatterFirst(r);
+    if (this.groups.length === 0) return { values: x.slice(), iterations: 0, converged: true };
+    // copy and accumulate the first effect's group sums in one pass
+    const r = new Float64Array(n);
+    {
+      const { codes, sums } = this.groups[0];
+      sums.fill(0);
+      for (let i = 0; i < n; i++) {
+        const v = x[i];
+        r[i] = v;
+        sums[codes[i]] += v;
+      }
+    }
     this.sweep(r);
     // a single fixed effect is absorbed exactly by one sweep
     if (this.groups.length === 1) return { values: r, iterations: 1, converged: true };
 
-    let scale = 0;
-    for (let i = 0; i < n; i++) {
-      const a = Math.abs(x[i]);
-      if (a > scale) scale = a;
+    let scale = opts.scale ?? -1;
+    if (scale < 0) {
+      scale = 0;
+      for (let i = 0; i < n; i++) {
+        const a = Math.abs(x[i]);
+        if (a > scale) scale = a;
+      }
     }
     const tolAbs = tol * Math.max(scale, Number.MIN_VALUE);
-    // second plain sweep: enough for designs where the projections commute (e.g. balanced panels)
+    // designs where the projections commute (e.g. balanced panels) are done after one sweep
+    if (this.convergedAfterSweep(tolAbs)) return { values: r, iterations: 1, converged: true };
     let iterations = 2;
-    if (this.sweep(r) <= tolAbs) return { values: r, iterations, converged: true };
+    if (this.sweep(r) <= tolAbs || this.convergedAfterSweep(tolAbs)) return { values: r, iterations, converged: true };
     if (!this.buffers) this.buffers = { x0: new Float64Array(n), x1: new Float64Array(n) };
     const { x0, x1 } = this.buffers;
     while (iterations < maxIter) {
       // Irons–Tuck: x ← GGx − (Δ·Δ²)/(Δ²·Δ²) Δ with Δ = GGx − Gx, Δ² = GGx − 2Gx + x
       x0.set(r);
       iterations++;
-      if (this.sweep(r) <= tolAbs) return { values: r, iterations, converged: true };
+      if (this.sweep(r) <= tolAbs || this.convergedAfterSweep(tolAbs)) return { values: r, iterations, converged: true };
       x1.set(r);
       iterations++;
-      if (this.sweep(r) <= tolAbs) return { values: r, iterations, converged: true };
+      if (this.sweep(r) <= tolAbs || this.convergedAfterSweep(tolAbs)) return { values: r, iterations, converged: true };
       let num = 0;
       let den = 0;
       for (let i = 0; i < n; i++) {

@@ -204,6 +204,9 @@ export function buildSample(
         const cnt = counts[f];
         cnt.fill(0);
         for (let i = 0; i < n; i++) if (keep[i]) cnt[codes[i]]++;
+        let anySingleton = false;
+        for (let g = 0; g < cnt.length; g++) if (cnt[g] === 1) { anySingleton = true; break; }
+        if (!anySingleton) continue;
         for (let i = 0; i < n; i++)
           if (keep[i] && cnt[codes[i]] === 1) { keep[i] = 0; singletons++; changed = true; }
       }

@@ -105,11 +105,16 @@ export function computeVcov(
     clusters = G;
     const scores = new Float64Array(G * p);
     const codes = cluster.codes;
-    for (let j = 0; j < k; j++) {
-      const w = W[j];
-      for (let i = 0; i < n; i++) scores[codes[i] * p + j] += w[i] * u[i];
+    // row blocks: the codes and residuals of a block stay in cache while every column is scattered
+    const BLOCK = 4096;
+    for (let start = 0; start < n; start += BLOCK) {
+      const end = Math.min(n, start + BLOCK);
+      for (let j = 0; j < k; j++) {
+        const w = W[j];
+        for (let i = start; i < end; i++) scores[codes[i] * p + j] += w[i] * u[i];
+      }
+      for (let i = start; i < end; i++) scores[codes[i] * p + k] += u[i];
     }
-    for (let i = 0; i < n; i++) scores[codes[i] * p + k] += u[i];
     for (let g = 0; g < G; g++) {
       const off = g * p;
       for (let a = 0; a < p; a++) {

@@ -55,14 +55,20 @@ export function absorbColumns(sample: Sample, names: string[], tol?: number): Ab
     if (tilde[name]) continue;
     const x = sample.columns[name];
     let s = 0;
-    for (let i = 0; i < x.length; i++) s += x[i];
+    let scale = 0;
+    for (let i = 0; i < x.length; i++) {
+      const v = x[i];
+      s += v;
+      const a = v < 0 ? -v : v;
+      if (a > scale) scale = a;
+    }
     const m = s / x.length;
     let ss = 0;
     for (let i = 0; i < x.length; i++) ss += (x[i] - m) * (x[i] - m);
     means[name] = m;
     centredSS[name] = ss;
     if (absorber) {
-      const res = absorber.demean(x, { tol });
+      const res = absorber.demean(x, { tol, scale });
       tilde[name] = res.values;
       iterations = Math.max(iterations, res.iterations);
       converged &&= res.converged;
@@ -76,27 +82,38 @@ export function absorbColumns(sample: Sample, names: string[], tol?: number): Ab
 /**
  * Keep the columns that are not collinear, in order: a column with (almost) no variation left after
  * absorbing the fixed effects is collinear with them; otherwise a pivoted Cholesky of the cross-product
- * drops columns that are linear combinations of earlier ones.
+ * drops columns that are linear combinations of earlier ones. One blocked cross-product of the candidates
+ * (and of `y`, when given) serves both the screening and the regression: X'X and X'y of the kept columns
+ * are returned.
  */
 export function screenCollinear(
   names: string[],
   ab: Absorbed,
+  y?: Float64Array,
   relTol = 1e-11,
-): { kept: string[]; omitted: string[]; xtx: Mat } {
-  const candidates: string[] = [];
-  const omitted: string[] = [];
-  for (const name of names) {
-    const t = ab.tilde[name];
-    const ss = dot(t, t);
-    if (!(ab.centredSS[name] > 0) || ss <= relTol * ab.centredSS[name]) omitted.push(name);
-    else candidates.push(name);
-  }
-  if (candidates.length === 0) return { kept: [], omitted, xtx: mat(0, 0) };
-  const xtx = crossprod(candidates.map((n) => ab.tilde[n]));
-  const { kept, dropped } = choleskyWithCollinearity(xtx, 1e-10);
-  for (const j of dropped) omitted.push(candidates[j]);
-  const keptNames = kept.map((j) => candidates[j]);
-  return { kept: keptNames, omitted: names.filter((n) => omitted.includes(n)), xtx: submatrix(xtx, kept, kept) };
+): { kept: string[]; omitted: string[]; xtx: Mat; xty: Float64Array } {
+  const cols = names.map((n) => ab.tilde[n]);
+  const all = crossprod(y ? [...cols, y] : cols);
+  const p = all.cols;
+  const candidates: number[] = [];
+  const omitted = new Set<string>();
+  names.forEach((name, j) => {
+    const ss = all.data[j * p + j];
+    if (!(ab.centredSS[name] > 0) || ss <= relTol * ab.centredSS[name]) omitted.add(name);
+    else candidates.push(j);
+  });
+  const xtxCand = submatrix(all, candidates, candidates);
+  const { kept, dropped } = choleskyWithCollinearity(xtxCand, 1e-10);
+  for (const j of dropped) omitted.add(names[candidates[j]]);
+  const keptIdx = kept.map((j) => candidates[j]);
+  const xty = new Float64Array(keptIdx.length);
+  if (y) keptIdx.forEach((j, k) => (xty[k] = all.data[j * p + names.length]));
+  return {
+    kept: keptIdx.map((j) => names[j]),
+    omitted: names.filter((n) => omitted.has(n)),
+    xtx: submatrix(all, keptIdx, keptIdx),
+    xty,
+  };
 }
 
 export interface LeastSquares {
@@ -111,12 +128,12 @@ export interface LeastSquares {
  * Cholesky factor signals an ill-conditioned W'W (condition number above 1e6), one step of iterative
  * refinement recovers the accuracy lost by forming the normal equations.
  */
-export function leastSquares(W: Float64Array[], y: Float64Array, xtx?: Mat): LeastSquares {
+export function leastSquares(W: Float64Array[], y: Float64Array, xtx?: Mat, xty?: Float64Array): LeastSquares {
   const k = W.length;
   if (k === 0) return { b: new Float64Array(0), bread: mat(0, 0), L: mat(0, 0) };
   const { kept, L } = choleskyWithCollinearity(xtx ?? crossprod(W), 0);
   if (kept.length !== k) throw new Error('design not of full rank after collinearity screening');
-  const b = cholSolve(L, crossprodVec(W, y));
+  const b = cholSolve(L, xty ?? crossprodVec(W, y));
   let dmax = 0;
   let dmin = Infinity;
   for (let j = 0; j < k; j++) {
@@ -133,13 +150,18 @@ export function leastSquares(W: Float64Array[], y: Float64Array, xtx?: Mat): Lea
   return { b, bread: cholInverse(L), L };
 }
 
-/** y − Σ b_j X_j */
+/** y − Σ b_j X_j, in row blocks so that the block of the result stays in cache across columns */
 export function residuals(y: Float64Array, X: Float64Array[], b: ArrayLike<number>): Float64Array {
+  const n = y.length;
   const u = y.slice();
-  for (let j = 0; j < X.length; j++) {
-    const x = X[j];
-    const bj = b[j];
-    for (let i = 0; i < u.length; i++) u[i] -= bj * x[i];
+  const BLOCK = 4096;
+  for (let start = 0; start < n; start += BLOCK) {
+    const end = Math.min(n, start + BLOCK);
+    for (let j = 0; j < X.length; j++) {
+      const x = X[j];
+      const bj = b[j];
+      for (let i = start; i < end; i++) u[i] -= bj * x[i];
+    }
   }
   return u;
 }

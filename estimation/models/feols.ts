@@ -54,10 +54,10 @@ export function estimateFe(frame: LoadedFrame, formula: string, opts: FitOptions
   const sample = sampleFor(frame, f, spec);
   const n = sample.nobs;
   const ab = absorbColumns(sample, [f.depvar, ...f.exog], opts.tol);
-  const { kept, omitted, xtx } = screenCollinear(f.exog, ab);
-  const W = kept.map((name) => ab.tilde[name]);
   const yt = ab.tilde[f.depvar];
-  const ls = leastSquares(W, yt, xtx);
+  const { kept, omitted, xtx, xty } = screenCollinear(f.exog, ab, yt);
+  const W = kept.map((name) => ab.tilde[name]);
+  const ls = leastSquares(W, yt, xtx, xty);
   const u = residuals(yt, W, ls.b);
   const ssr = dot(u, u);
 
