@@ -85,14 +85,16 @@ export function emit(p: Panel): Emission {
   const provTotals = new Map<string, number>();
   for (let t = 0; t < Y; t++) {
     const year = years[t];
-    for (const u of unitsOfYear(year)) {
+    const units = unitsOfYear(year);
+    const unitCodes = new Set(units.map((x) => x.code));
+    for (const u of units) {
       const c = cIndex.get(u.canonical);
       if (c === undefined) continue;
       const canonical = cities[c];
       const pk = `${canonical.province_code}|${year}`;
       if (u.code === u.canonical) provTotals.set(pk, (provTotals.get(pk) ?? 0) + p.raw.va_amount[c * Y + t]);
       const merged = Object.entries(MERGES).find(([, to]) => to === u.canonical && u.code === u.canonical);
-      const hasPredecessor = merged !== undefined && unitsOfYear(year).some((x) => x.code === merged[0]);
+      const hasPredecessor = merged !== undefined && unitCodes.has(merged[0]);
       const isPredecessor = u.code !== u.canonical;
       const vals = new Map<RawIndicator, number>();
       for (const ind of CITY_RAW) {

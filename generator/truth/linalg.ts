@@ -33,11 +33,28 @@ export function inverse(A: number[][]): number[][] {
   return Array.from({ length: n }, (_, i) => cols.map((c) => c[i]));
 }
 
+const ids = new WeakMap<object, number>();
+let nextId = 0;
+const idOf = (o: object) => { let v = ids.get(o); if (v === undefined) { v = nextId++; ids.set(o, v); } return v; };
+const cache = new WeakMap<object, Map<string, Vec>>();
+
 /**
- * Demean x within each grouping (one Int32Array of group ids per fixed effect, -1 = not in sample)
- * by alternating projections until the largest change is below tol.
+ * Demean x within each grouping (one Int32Array of group ids per fixed effect) over the observations in
+ * mask, by alternating projections until the largest change is below tol. Results are cached per
+ * (array, mask, groups) object identity: callers must not mutate arrays after demeaning them.
  */
 export function demean(x: ArrayLike<number>, groups: Int32Array[], mask: Uint8Array, tol = 1e-11, maxIter = 500): Vec {
+  const key = `${idOf(mask)}|${groups.map(idOf).join(',')}|${tol}`;
+  let byKey = cache.get(x as object);
+  if (!byKey) { byKey = new Map(); cache.set(x as object, byKey); }
+  const hit = byKey.get(key);
+  if (hit) return hit;
+  const out = demeanUncached(x, groups, mask, tol, maxIter);
+  byKey.set(key, out);
+  return out;
+}
+
+function demeanUncached(x: ArrayLike<number>, groups: Int32Array[], mask: Uint8Array, tol: number, maxIter: number): Vec {
   const n = x.length;
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = mask[i] ? x[i] : 0;

@@ -276,7 +276,6 @@ export function buildPanel(seed: number, years: number[]): Panel {
   const uDr = cityDraw(p, 'datares'), uDi = cityDraw(p, 'diginfra');
   const drNoise = ar1(p, 'datares-noise', 0.6, () => 0.05), diNoise = ar1(p, 'diginfra-noise', 0.6, () => 0.04);
   const splitCount = (vals: (s: number) => Float64Array, target: number) => {
-    // bisection on the dispersion s so that the count above the base-window mean is the target
     // scan the dispersion for the value whose count above the mean is closest to the target
     let best = NaN, bestGap = Infinity;
     for (let j = 1; j <= 200; j++) {
