@@ -87,38 +87,72 @@ export async function loadFrame(
       }
     }
     const where = source.where ? ` WHERE ${source.where}` : '';
-    let reader;
+    let result;
     try {
-      reader = await con.runAndReadAll(
-        `SELECT ${wanted.map(quoteIdent).join(', ')} FROM ${from}${where}`,
-      );
+      result = await con.run(`SELECT ${wanted.map(quoteIdent).join(', ')} FROM ${from}${where}`);
     } catch (e) {
       throw new InputError(`query failed: ${(e as Error).message.split('\n')[0]}`);
     }
-    const nrows = reader.currentRowCount;
-    const out: LoadedFrame = { nrows, numeric: {}, factors: {} };
     const colIndex = new Map(wanted.map((c, i) => [c, i]));
-    // DuckDB returns no column vectors for an empty result: treat it as empty columns
-    const allColumns = nrows > 0 ? reader.getColumns() : wanted.map(() => []);
     for (const col of numeric) {
-      const typeId = reader.columnType(colIndex.get(col)!).typeId;
+      const typeId = result.columnTypeId(colIndex.get(col)!);
       if (!NUMERIC_TYPES.has(typeId))
         throw new InputError(`variable '${col}' is not numeric (type ${types.get(col)})`);
-      const values = allColumns[colIndex.get(col)!];
-      const arr = new Float64Array(nrows);
-      for (let i = 0; i < nrows; i++) {
-        const v = values[i];
-        arr[i] = v === null || v === undefined ? NaN : Number(v);
+    }
+    // Read chunk by chunk, vector by vector (much faster than materialising every value as a JS array).
+    // Values are converted exactly as before: Number(v) for numeric columns, String(v) for factor keys.
+    const numericParts = new Map<string, Float64Array[]>(numeric.map((c) => [c, []]));
+    // factor values are first coded by raw value (cheap), then levels are the sorted strings of the distinct values
+    const rawIndex = new Map<string, Map<unknown, number>>(factors.map((c) => [c, new Map()]));
+    const rawCodes = new Map<string, Int32Array[]>(factors.map((c) => [c, []]));
+    let nrows = 0;
+    for (let k = 0; k < result.chunkCount; k++) {
+      const chunk = result.getChunk(k);
+      const rowCount = chunk.rowCount;
+      if (rowCount === 0) continue;
+      nrows += rowCount;
+      for (const col of numeric) {
+        const vector = chunk.getColumnVector(colIndex.get(col)!);
+        const part = new Float64Array(rowCount);
+        for (let i = 0; i < rowCount; i++) {
+          const v = vector.getItem(i);
+          part[i] = v === null || v === undefined ? NaN : Number(v);
+        }
+        numericParts.get(col)!.push(part);
       }
+      for (const col of factors) {
+        const vector = chunk.getColumnVector(colIndex.get(col)!);
+        const index = rawIndex.get(col)!;
+        const part = new Int32Array(rowCount);
+        for (let i = 0; i < rowCount; i++) {
+          const v = vector.getItem(i);
+          if (v === null || v === undefined) { part[i] = -1; continue; }
+          const key = typeof v === 'object' ? String(v) : v; // objects (dates, decimals...) by their text
+          let code = index.get(key);
+          if (code === undefined) { code = index.size; index.set(key, code); }
+          part[i] = code;
+        }
+        rawCodes.get(col)!.push(part);
+      }
+    }
+    const out: LoadedFrame = { nrows, numeric: {}, factors: {} };
+    for (const col of numeric) {
+      const arr = new Float64Array(nrows);
+      let offset = 0;
+      for (const part of numericParts.get(col)!) { arr.set(part, offset); offset += part.length; }
       out.numeric[col] = arr;
     }
     for (const col of factors) {
-      const values = allColumns[colIndex.get(col)!];
-      const keys = values.map((v) => (v === null || v === undefined ? null : String(v)));
-      const levels = [...new Set(keys.filter((k): k is string => k !== null))].sort();
-      const index = new Map(levels.map((l, i) => [l, i]));
+      const distinct = [...rawIndex.get(col)!.keys()].map((k) => String(k));
+      const levels = [...new Set(distinct)].sort();
+      const levelIndex = new Map(levels.map((l, i) => [l, i]));
+      const final = Int32Array.from(distinct, (d) => levelIndex.get(d)!);
       const codes = new Int32Array(nrows);
-      for (let i = 0; i < nrows; i++) codes[i] = keys[i] === null ? -1 : index.get(keys[i]!)!;
+      let offset = 0;
+      for (const part of rawCodes.get(col)!) {
+        for (let i = 0; i < part.length; i++) codes[offset + i] = part[i] < 0 ? -1 : final[part[i]];
+        offset += part.length;
+      }
       out.factors[col] = { codes, levels };
     }
     return out;
