@@ -383,6 +383,8 @@ export function buildPanel(seed: number, years: number[]): Panel {
     lambda_conf_2020_2022: conf.map((v, i) => v * late[i]),
     lambda_conf_high_datares: conf.map((v, i) => v * hiDR[i]),
     lambda_conf_high_diginfra: conf.map((v, i) => v * hiDI[i]),
+    b_AI_municipality: AI.map((a, i) => (cities[Math.floor(i / Y)].is_municipality ? a : 0)),
+    lambda_conf_province_year: provYearMean(conf, p),
     g_Eco: Eco, g_Huc: Huc, g_Edu: Edu, g_Fis: Fis, g_Gov: Gov,
     theta_Va: Va, theta_Ind: Ind,
   };
@@ -390,6 +392,9 @@ export function buildPanel(seed: number, years: number[]): Panel {
   const sub = (m: Float64Array, v: number) => Uint8Array.from(base, (b, i) => (b && m[i] === v ? 1 : 0));
   const t2 = olsRows([AI, ...controls], twfe, base);
   const t3early = olsRows([AI, ...controls], twfe, sub(late, 0));
+  const noMuni = Uint8Array.from(base, (b, i) => (b && !cities[Math.floor(i / Y)].is_municipality ? 1 : 0));
+  const t3noMuni = olsRows([AI, ...controls], twfe, noMuni);
+  const t3py = olsRows([AI, ...controls], [city, provYear], noMuni);
   const iv2 = ivRows([AI, ...controls], [iv, ...controls], twfe, base);
   const t6va = olsRows([AI, Va, ...controls], twfe, base);
   const t6ind = olsRows([AI, Ind, ...controls], twfe, base);
@@ -402,6 +407,8 @@ export function buildPanel(seed: number, years: number[]): Panel {
   const rowsByTarget: Record<InnTargetName, Float64Array> = {
     t2c6_AI: t2.rows[0], t2c6_Eco: t2.rows[1], t2c6_Huc: t2.rows[2], t2c6_Edu: t2.rows[3], t2c6_Fis: t2.rows[4], t2c6_Gov: t2.rows[5],
     t3_drop_2020_2022: t3early.rows[0],
+    t3_drop_municipalities: t3noMuni.rows[0],
+    t3_province_year_fe: t3py.rows[0],
     t4_2sls_AI: iv2.rows[0], t6c3_Va: t6va.rows[1], t6c5_Ind: t6ind.rows[1],
     t7_east: t7[0].rows[0], t7_central: t7[1].rows[0], t7_west: t7[2].rows[0],
     t7_high_datares: t7split[0].rows[0], t7_low_datares: t7split[1].rows[0],
@@ -517,6 +524,20 @@ function projectOut(x: Float64Array, rowsOf: () => Float64Array[], mask: Uint8Ar
   const out = Float64Array.from(x);
   L.forEach((r, k) => { for (let i = 0; i < out.length; i++) if (mask[i]) out[i] -= coef[k] * r[i]; });
   return out;
+}
+
+/** Mean of x over the kept cities of the same province and year (a province-year effect; 0 for one-city provinces). */
+function provYearMean(x: Float64Array, p: Panel): Float64Array {
+  const sum = new Map<number, number>(), cnt = new Map<number, number>();
+  for (let c = 0; c < p.C; c++) {
+    if (!p.keptCity[c]) continue;
+    for (let t = 0; t < p.Y; t++) {
+      const i = c * p.Y + t, g = p.groups.provYear[i];
+      sum.set(g, (sum.get(g) ?? 0) + x[i]); cnt.set(g, (cnt.get(g) ?? 0) + 1);
+    }
+  }
+  // provinces with a single kept city (the municipalities) get no province-year component
+  return x.map((_, i) => { const g = p.groups.provYear[i]; const n = cnt.get(g) ?? 0; return n >= 2 ? sum.get(g)! / n : 0; });
 }
 
 function aboveBaseMean(v: Float64Array, base: Uint8Array): Float64Array {

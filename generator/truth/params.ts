@@ -17,7 +17,7 @@ export const TABLE1 = {
 /** Paper estimates the Inn equation is calibrated to (Tables 2–7). */
 export const INN_TARGETS = {
   t2c6_AI: 0.272, t2c6_Eco: 0.243, t2c6_Huc: 0.0467, t2c6_Edu: 0.2339, t2c6_Fis: 0.3922, t2c6_Gov: 0.8662,
-  t3_drop_2020_2022: 0.4866,
+  t3_drop_2020_2022: 0.4866, t3_drop_municipalities: 0.2509, t3_province_year_fe: 0.1689,
   t4_2sls_AI: 0.6869,
   t6c3_Va: 0.0494,
   t6c5_Ind: 0.3314,
@@ -34,7 +34,8 @@ export const INN_TARGETS = {
  * with the linear 0.272 (see the conflicts).
  */
 export const INN_TARGET_NAMES = [
-  't2c6_AI', 't2c6_Eco', 't2c6_Huc', 't2c6_Edu', 't2c6_Fis', 't2c6_Gov', 't3_drop_2020_2022', 't4_2sls_AI',
+  't2c6_AI', 't2c6_Eco', 't2c6_Huc', 't2c6_Edu', 't2c6_Fis', 't2c6_Gov', 't3_drop_2020_2022',
+  't3_drop_municipalities', 't3_province_year_fe', 't4_2sls_AI',
   't6c3_Va', 't6c5_Ind', 't7_east', 't7_central', 't7_west', 't7_high_datares', 't7_low_datares',
   't7_high_diginfra', 't7_low_diginfra', 't5_slope2_minus_slope1', 't5_slope3_minus_slope2',
   't5_va_slope2_minus_slope1', 't5_ind_slope2_minus_slope1',
@@ -43,7 +44,8 @@ export type InnTargetName = (typeof INN_TARGET_NAMES)[number];
 const T = INN_TARGETS;
 export const INN_TARGET_VALUE: Record<InnTargetName, number> = {
   t2c6_AI: T.t2c6_AI, t2c6_Eco: T.t2c6_Eco, t2c6_Huc: T.t2c6_Huc, t2c6_Edu: T.t2c6_Edu, t2c6_Fis: T.t2c6_Fis,
-  t2c6_Gov: T.t2c6_Gov, t3_drop_2020_2022: T.t3_drop_2020_2022, t4_2sls_AI: T.t4_2sls_AI, t6c3_Va: T.t6c3_Va,
+  t2c6_Gov: T.t2c6_Gov, t3_drop_2020_2022: T.t3_drop_2020_2022,
+  t3_drop_municipalities: T.t3_drop_municipalities, t3_province_year_fe: T.t3_province_year_fe, t4_2sls_AI: T.t4_2sls_AI, t6c3_Va: T.t6c3_Va,
   t6c5_Ind: T.t6c5_Ind, t7_east: T.t7_east, t7_central: T.t7_central, t7_west: T.t7_west,
   t7_high_datares: T.t7_high_datares, t7_low_datares: T.t7_low_datares, t7_high_diginfra: T.t7_high_diginfra,
   t7_low_diginfra: T.t7_low_diginfra,
