@@ -31,6 +31,13 @@ import { RawIndicatorName } from './indicators.ts';
  * Units: a literal unit string ("万元"), or "row" (yearbook: read the units row under the header), or
  * "header" (EPS: read the 单位 line of the header block; yearbook: the bracket in the label, "地区生产总值(万元)").
  * The unit read is recorded on every staged value; the clean stage converts it with UNIT_FACTORS.
+ *
+ * Examples beyond the sample:
+ *   - an edition that splits 全市 and 市辖区 into two sheets without a scope level: two yearbook sources on the
+ *     same file pattern, one per sheet, with "scope": "全市" and "scope": "市辖区";
+ *   - a relabelled indicator: add the old wording to `labels` (the sample already has 年末总人口 / 年末户籍人口);
+ *   - one CSV per year from a vendor: "file": "vendor/ai_{year}.csv" (the year column must agree with the range);
+ *   - a source you only sometimes have: "optional": true.
  */
 
 export const YearRange = z
