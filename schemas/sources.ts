@@ -36,7 +36,7 @@ import { RawIndicatorName } from './indicators.ts';
  *   - an edition that splits 全市 and 市辖区 into two sheets without a scope level: two yearbook sources on the
  *     same file pattern, one per sheet, with "scope": "全市" and "scope": "市辖区";
  *   - a relabelled indicator: add the old wording to `labels` (the sample already has 年末总人口 / 年末户籍人口);
- *   - one CSV per year from a vendor: "file": "vendor/ai_{year}.csv" (the year column must agree with the range);
+ *   - one CSV per year from a vendor: "file": "vendor/ai_{year}.csv" (every row's year must equal the file's);
  *   - a source you only sometimes have: "optional": true.
  */
 

@@ -72,6 +72,9 @@ export function readLongTable(t: Table, src: LongSource, ctx: AdapterContext): v
     const year = parseYear(t.get(r, yearCol));
     if (year === null) throw new IngestError(where(r, yearCol), `expected a 4-digit year, got ${shown(cellText(t.get(r, yearCol)))}`);
     checkYear(year, ctx, { sheet: t.sheet || undefined, cell: address(r, yearCol) });
+    if (ctx.yearFromName !== null && year !== ctx.yearFromName) {
+      throw new IngestError(where(r, yearCol), `expected the year ${ctx.yearFromName} given by the file name, got ${year}`);
+    }
     let code: string | null = null;
     if (codeCol !== undefined) {
       const pc = parseCode(t.get(r, codeCol));

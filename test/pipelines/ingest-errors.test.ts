@@ -132,6 +132,9 @@ describe('bad cells', () => {
     expect(e1.expected).toMatch(/2011–2022 .*got 2031/);
     const e2 = await failure([{ path: 'v/ai.csv', data: '城市代码,城市名称,年份,人工智能企业数\n110000,北京市,2009,1\n' }], [long]);
     expect(e2).toMatchObject({ cell: 'C2', sheet: '' });
+    const e4 = await failure([{ path: 'v/ai_2015.csv', data: '城市代码,城市名称,年份,人工智能企业数\n110000,北京市,2015,1\n110000,北京市,2016,1\n' }], [{ ...long, file: 'v/ai_{year}.csv' }]);
+    expect(e4).toMatchObject({ cell: 'C3' });
+    expect(e4.expected).toMatch(/year 2015 given by the file name, got 2016/);
     const e3 = await failure([ybFile(header, '财政', 'yb/年鉴2031.xlsx')], [yb]);
     expect(e3.expected).toMatch(/edition 2031 \(data year 2030\)/);
   });
