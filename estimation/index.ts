@@ -22,7 +22,7 @@ export { fitFe, estimateFe, type FitOptions, type FeolsDetail } from './models/f
 export { fitIv, estimateIv, type IvResult, type FirstStage, type FeivDetail } from './models/feiv.ts';
 export { type FitResult, type Coefficient, CONS } from './models/common.ts';
 export { parseVcov, type VcovOption, type VcovInfo } from './vcov.ts';
-export { formatTable } from './report/etable.ts';
+export { formatTable, formatEtable } from './report/etable.ts';
 export { stockYogo10, kpRankTest, type IvDiagnostics } from './diagnostics/kleibergen-paap.ts';
 export { describe, type DescriptiveRow } from './stats/descriptive.ts';
 export { winsorize, quantileType7 } from './stats/winsorize.ts';

@@ -53,3 +53,48 @@ export function formatTable(res: FitResult | IvResult, title = 'Regression'): st
   lines.push('* p<0.1, ** p<0.05, *** p<0.01');
   return lines.join('\n');
 }
+
+/**
+ * Several models side by side, as in a paper table (fixest `etable` / Stata `esttab`): one column per
+ * model with the estimate and stars, the standard error in parentheses below, then N, R², within R²,
+ * the fixed effects and the vcov of each model.
+ */
+export function formatEtable(
+  results: (FitResult | IvResult)[],
+  opts: { titles?: string[]; digits?: number; order?: string[] } = {},
+): string {
+  const digits = opts.digits ?? 3;
+  const titles = opts.titles ?? results.map((_, i) => `(${i + 1})`);
+  const terms: string[] = [];
+  for (const t of opts.order ?? []) if (results.some((r) => t in r.coefficients)) terms.push(t);
+  for (const r of results) for (const t of Object.keys(r.coefficients)) if (!terms.includes(t) && t !== '_cons') terms.push(t);
+  if (results.some((r) => '_cons' in r.coefficients) && !terms.includes('_cons')) terms.push('_cons');
+  const cells = (r: FitResult | IvResult, t: string): [string, string] => {
+    const c = r.coefficients[t];
+    if (!c) return ['', ''];
+    return [c.estimate.toFixed(digits) + stars(c.p), `(${c.se.toFixed(digits)})`];
+  };
+  const rows: string[][] = [['', ...titles]];
+  for (const t of terms) {
+    const pairs = results.map((r) => cells(r, t));
+    rows.push([t, ...pairs.map((p) => p[0])]);
+    rows.push(['', ...pairs.map((p) => p[1])]);
+  }
+  const sep = rows.length;
+  rows.push(['N', ...results.map((r) => String(r.nobs))]);
+  rows.push(['R2', ...results.map((r) => r.r2.toFixed(digits))]);
+  rows.push(['Within R2', ...results.map((r) => (r.fixed_effects.length ? r.r2_within.toFixed(digits) : ''))]);
+  const feNames = [...new Set(results.flatMap((r) => r.fixed_effects.map((f) => f.name)))];
+  for (const fe of feNames) rows.push([`FE: ${fe}`, ...results.map((r) => (r.fixed_effects.some((f) => f.name === fe) ? 'Yes' : 'No'))]);
+  rows.push(['SE', ...results.map((r) => (r.vcov.type === 'cluster' ? `cluster ${r.vcov.cluster}` : r.vcov.type))]);
+  if (results.some((r) => 'diagnostics' in r)) {
+    rows.push(['KP rk LM', ...results.map((r) => ('diagnostics' in r ? r.diagnostics.kp_rk_lm.toFixed(digits) : ''))]);
+    rows.push(['KP rk Wald F', ...results.map((r) => ('diagnostics' in r ? r.diagnostics.kp_rk_wald_f.toFixed(digits) : ''))]);
+  }
+  const widths = rows[0].map((_, j) => Math.max(...rows.map((row) => row[j].length)) + 2);
+  const line = (row: string[]) => row.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('');
+  const rule = '-'.repeat(widths.reduce((a, b) => a + b, 0));
+  const out = [rule, line(rows[0]), rule, ...rows.slice(1, sep).map(line), rule, ...rows.slice(sep).map(line), rule];
+  out.push('Standard errors in parentheses. * p<0.1, ** p<0.05, *** p<0.01');
+  return out.join('\n');
+}

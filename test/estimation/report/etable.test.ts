@@ -20,3 +20,29 @@ describe('formatTable', () => {
     expect(text).toMatch(/^size\s+0\s+\(omitted because of collinearity\)$/m);
   });
 });
+
+import { formatEtable } from '../../../estimation/report/etable.ts';
+
+describe('formatEtable', () => {
+  it('puts models side by side with SEs in parentheses and FE indicators', () => {
+    const n = 30;
+    const g = Array.from({ length: n }, (_, i) => i % 3);
+    const x = Array.from({ length: n }, (_, i) => Math.sin(i));
+    const w = Array.from({ length: n }, (_, i) => Math.cos(i * 2));
+    const y = x.map((v, i) => 2 * v + w[i] + 0.2 * Math.sin(i * 5));
+    const frame = frameFromColumns({ numeric: { y, x, w }, factors: { g } });
+    const r1 = fitFe(frame, 'y ~ x');
+    const r2 = fitFe(frame, 'y ~ x + w | g', { vcov: 'cluster:g' });
+    const text = formatEtable([r1, r2], { titles: ['OLS', 'FE'] });
+    const lines = text.split('\n');
+    expect(lines[1]).toMatch(/OLS\s+FE$/);
+    const xLine = lines.find((l) => l.startsWith('x '))!;
+    expect(xLine).toContain(r1.coefficients.x.estimate.toFixed(3));
+    expect(xLine).toContain(r2.coefficients.x.estimate.toFixed(3));
+    expect(lines[lines.indexOf(xLine) + 1]).toContain(`(${r2.coefficients.x.se.toFixed(3)})`);
+    expect(text).toMatch(/FE: g\s+No\s+Yes/);
+    expect(text).toMatch(/SE\s+iid\s+cluster g/);
+    // w only in model 2: empty cell in model 1
+    expect(lines.find((l) => l.startsWith('w '))!.trim().split(/\s+/)).toHaveLength(2);
+  });
+});
