@@ -9,6 +9,8 @@ export interface StageContext {
   outDir: string;
   /** progress for long stages (a bar on a TTY, nothing otherwise) */
   progress: (done: number, total: number) => void;
+  /** values handed between TypeScript stages without a database round trip (outputs named `js:…`) */
+  memory: Map<string, unknown>;
 }
 
 /** The one line a stage reports: rows written, cells read where it reads files, and what it produced. */

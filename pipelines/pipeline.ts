@@ -9,7 +9,7 @@ import { PipelineSettings } from '../schemas/settings.ts';
 import type { StageReport } from './context.ts';
 import { runDataTests, type DataTestResult, type DataTestRun } from './data-tests.ts';
 import { StageDb, sqlString } from './db.ts';
-import { codeHash, combine, fileHashes, PROJECT_ROOT, tableHash } from './fingerprint.ts';
+import { codeHash, combine, fileHashes, PROJECT_ROOT, sha256, tableHash } from './fingerprint.ts';
 import { acquireLock } from './lock.ts';
 import { COMMON_CODE, STAGES, type Stage } from './stages.ts';
 import { recoverSwap, WAREHOUSE_FILE, PANEL_FILES } from './warehouse.ts';
@@ -64,6 +64,8 @@ interface StageMeta {
   failures: DataTestRun['failures'];
   report: StageReport;
 }
+
+const isJs = (output: string) => output.startsWith('js:');
 
 /** Files in the raw folder that document the data rather than feed the ingest stage. */
 const NOT_INPUTS = /(^|\/)(TRUTH\.md|truth\.json|README[^/]*)$/i;
@@ -146,11 +148,17 @@ export async function runPipeline(options: PipelineOptions): Promise<RunRecord> 
   const loaded = new Set<string>();
   const metas = new Map<string, StageMeta>();
 
-  const ensureLoaded = async (table: string) => {
-    if (loaded.has(table)) return;
-    const path = join(cacheDir, producer.get(table)!.name, `${table}.parquet`);
-    await db!.run(`CREATE OR REPLACE TABLE ${table} AS SELECT * FROM read_parquet(${sqlString(path)})`);
-    loaded.add(table);
+  // tables live in the run's database; `js:` outputs are plain values handed over in memory (cheaper than a
+  // database round trip for stages written in TypeScript) and cached as JSON
+  const memory = new Map<string, unknown>();
+  const cachePath = (stage: string, output: string) =>
+    join(cacheDir, stage, isJs(output) ? `${output.slice(3)}.json` : `${output}.parquet`);
+  const ensureLoaded = async (output: string) => {
+    if (loaded.has(output)) return;
+    const path = cachePath(producer.get(output)!.name, output);
+    if (isJs(output)) memory.set(output, JSON.parse(readFileSync(path, 'utf8')));
+    else await db!.run(`CREATE OR REPLACE TABLE ${output} AS SELECT * FROM read_parquet(${sqlString(path)})`);
+    loaded.add(output);
   };
 
   try {
@@ -167,7 +175,7 @@ export async function runPipeline(options: PipelineOptions): Promise<RunRecord> 
       const meta = readMeta(cacheDir, stage.name);
       const outputsPresent = stage.name === 'warehouse'
         ? [WAREHOUSE_FILE, ...PANEL_FILES].every((f) => existsSync(join(outDir, f)))
-        : stage.outputs.every((t) => existsSync(join(cacheDir, stage.name, `${t}.parquet`)));
+        : stage.outputs.every((t) => existsSync(cachePath(stage.name, t)));
       const reason = whyRun(meta, parts, outputsPresent, run.full, inputs);
       const record: StageRecord = { stage: stage.name, status: 'ran', reason: reason ?? 'unchanged', fingerprint, seconds: 0, inputs, outputs: [], data_tests: [] };
       run.stages.push(record);
@@ -204,7 +212,7 @@ export async function runPipeline(options: PipelineOptions): Promise<RunRecord> 
       let report: StageReport;
       let tests: DataTestRun;
       try {
-        report = await stage.run({ db: db!, settings, rawDir, outDir, progress });
+        report = await stage.run({ db: db!, settings, rawDir, outDir, progress, memory });
         for (const t of stage.outputs) loaded.add(t);
         tests = await runDataTests(db!, stage.name, stage.tests);
       } catch (e) {
@@ -221,10 +229,18 @@ export async function runPipeline(options: PipelineOptions): Promise<RunRecord> 
       record.data_tests = tests.results;
       mkdirSync(join(cacheDir, stage.name), { recursive: true });
       for (const t of stage.outputs) {
-        const h = { table: t, ...(await tableHash(db!, t)) };
+        let h: StageRecord['outputs'][number];
+        if (isJs(t)) {
+          const value = memory.get(t);
+          const json = JSON.stringify(value);
+          writeFileSync(cachePath(stage.name, t), json);
+          h = { table: t, rows: Array.isArray(value) ? value.length : 1, hash: sha256(json) };
+        } else {
+          h = { table: t, ...(await tableHash(db!, t)) };
+          await db!.run(`COPY ${t} TO ${sqlString(cachePath(stage.name, t))} (FORMAT parquet)`);
+        }
         record.outputs.push(h);
         hashes.set(t, h);
-        await db!.run(`COPY ${t} TO ${sqlString(join(cacheDir, stage.name, `${t}.parquet`))} (FORMAT parquet)`);
       }
       const newMeta: StageMeta = { fingerprint, parts, inputs, outputs: record.outputs, data_tests: tests.results, failures: tests.failures, report };
       writeJsonAtomic(join(cacheDir, `${stage.name}.json`), newMeta);

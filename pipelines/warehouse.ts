@@ -21,6 +21,7 @@ export const WAREHOUSE_TABLES: Record<string, string> = {
   panel: 'the analysts\u2019 panel: kept city-years, model variables, heterogeneity groups, levels, winsorized copies',
   meta_catalogue: 'the variable catalogue used for this build',
   meta_settings: 'the settings of this build',
+  meta_build: 'where the build came from; synthetic = true for the bundled generated sample',
   test_failures: 'rows that failed a data test of severity warn (an error stops the run)',
 };
 
@@ -50,6 +51,10 @@ export async function writeWarehouse(ctx: StageContext): Promise<StageReport> {
       Object.entries(settings).map(([setting, value]) => ({ setting, value: JSON.stringify(value) })),
     );
 
+    await db.createAndAppend('meta_build', [{ name: 'key', type: 'VARCHAR' }, { name: 'value', type: 'VARCHAR' }], [
+      { key: 'raw_dir', value: ctx.rawDir },
+      { key: 'synthetic', value: String(isSyntheticSample(ctx.rawDir)) },
+    ]);
     await db.run('CREATE TABLE IF NOT EXISTS test_failures (stage VARCHAR, test VARCHAR, severity VARCHAR, row_json VARCHAR)');
     const dbPath = join(tmp, WAREHOUSE_FILE);
     await db.run(`ATTACH ${sqlString(dbPath)} AS out`);
@@ -88,6 +93,17 @@ async function panelAsArrowIpc(ctx: StageContext): Promise<Uint8Array> {
     else arrays[name] = Float64Array.from(col.map((v) => (v === null ? NaN : Number(v))));
   });
   return tableToIPC(tableFromArrays(arrays), 'file');
+}
+
+/** The bundled sample carries raw/truth.json with "synthetic": true; real exports do not. */
+function isSyntheticSample(rawDir: string): boolean {
+  const path = join(rawDir, 'truth.json');
+  if (!existsSync(path)) return false;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')).synthetic === true;
+  } catch {
+    return false;
+  }
 }
 
 const JOURNAL = '.swap.json';

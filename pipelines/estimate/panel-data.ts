@@ -70,6 +70,26 @@ export class PanelData {
     return subsetFrame(this.full, mask);
   }
 
+  /** The pipeline settings recorded in the warehouse (meta_settings), for the report. */
+  async pipelineSettings(): Promise<Record<string, unknown>> {
+    try {
+      const rows = (await this.con.runAndReadAll('SELECT setting, value FROM wh.meta_settings')).getRowsJS();
+      return Object.fromEntries(rows.map((r) => [String(r[0]), JSON.parse(String(r[1]))]));
+    } catch {
+      return {};
+    }
+  }
+
+  /** Whether the warehouse was built from a synthetic sample (its raw folder declared so in truth.json). */
+  async isSynthetic(): Promise<boolean> {
+    try {
+      const n = (await this.con.runAndReadAll(`SELECT value FROM wh.meta_build WHERE key = 'synthetic'`)).getRowsJS();
+      return n.length > 0 && String(n[0][0]) === 'true';
+    } catch {
+      return false;
+    }
+  }
+
   close(): void {
     this.con.closeSync();
     this.instance.closeSync();

@@ -3,13 +3,16 @@ import type { LoadedFrame } from '../../estimation/data/load.ts';
 import type { ColumnSpec, TableSpec } from './tables.ts';
 import type { EstimateSettings } from './settings.ts';
 import type { PanelData } from './panel-data.ts';
-import { fitFe, fitIv, fitThreshold, describe } from '../../estimation/index.ts';
+import { describe, fitFe, fitIv } from '../../estimation/index.ts';
+import { fitThreshold } from '../../estimation/models/threshold.ts';
 
 export interface Cell { estimate: number; se: number; t: number; p: number }
 export type ColumnResult = Record<string, unknown> & { label: string; obs: number };
 
-const cell = (x: unknown): Cell => { const c = x as Cell; return
-  { estimate: c.estimate, se: c.se, t: c.t, p: c.p }; };
+function cell(x: unknown): Cell {
+  const c = x as Cell;
+  return { estimate: c.estimate, se: c.se, t: c.t, p: c.p };
+}
 
 export function feFormula(depvar: string, regressors: string[], fe: string[]): string {
   return `${depvar} ~ ${regressors.join(' + ')}${fe.length ? ' | ' + fe.join(' + ') : ''}`;
@@ -17,7 +20,7 @@ export function feFormula(depvar: string, regressors: string[], fe: string[]): s
 
 /** Every panel column a table declaration needs (so a missing one is reported before any model runs). */
 export function neededColumns(spec: ColumnSpec): string[] {
-  const fromWhere = (w?: string) => (w ? (w.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []).filter((t) => !SQL_WORDS.has(t.toUpperCase())) : []);
+  const fromWhere = (w?: string) => (w ? (w.replace(/'[^']*'/g, ' ').match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []).filter((t) => !SQL_WORDS.has(t.toUpperCase())) : []);
   switch (spec.kind) {
     case 'descriptives': return spec.variables;
     case 'fe': return [spec.depvar, ...spec.regressors, ...spec.fe.flatMap((f) => f.split('^')), ...fromWhere(spec.where), 'city_code'];
@@ -30,7 +33,10 @@ const SQL_WORDS = new Set(['AND', 'OR', 'NOT', 'IN', 'IS', 'NULL', 'TRUE', 'FALS
 function feColumn(spec: Extract<ColumnSpec, { kind: 'fe' }>, frame: LoadedFrame, settings: EstimateSettings): ColumnResult {
   const fit = fitFe(frame, feFormula(spec.depvar, spec.regressors, spec.fe), { vcov: (spec.vcov ?? settings.vcov) as never });
   const out: ColumnResult = { label: spec.label, depvar: spec.depvar, obs: fit.nobs };
-  for (const [term, c] of Object.entries(fit.coefficients)) out[term] = cell(c);
+  // winsorized copies (AI_w) are reported under the variable's name, as the paper's table does
+  const winsorized = spec.regressors.every((r) => r.endsWith('_w'));
+  for (const [term, c] of Object.entries(fit.coefficients)) out[winsorized ? term.replace(/_w$/, '') : term] = cell(c);
+  if (winsorized) out.winsorized = true;
   Object.assign(out, {
     r2: settings.r2Printed === 'full' ? fit.r2 : fit.r2_within, r2_full: fit.r2, r2_within: fit.r2_within,
     fe: spec.fe, where: spec.where ?? null, dropped: fit.dropped, vcov: fit.vcov, omitted: fit.omitted,
@@ -41,10 +47,7 @@ function feColumn(spec: Extract<ColumnSpec, { kind: 'fe' }>, frame: LoadedFrame,
 export async function runColumn(spec: ColumnSpec, data: PanelData, settings: EstimateSettings): Promise<ColumnResult> {
   if (spec.kind === 'descriptives') {
     const rows: Record<string, number[]> = {};
-    for (const v of spec.variables) {
-      const d = describe(data.full.numeric[v]);
-      rows[v] = [d.obs, d.mean, d.sd, d.min, d.max];
-    }
+    for (const d of describe(data.full, spec.variables)) rows[d.variable] = [d.obs, d.mean, d.sd, d.min, d.max];
     return { label: spec.label, obs: data.full.nrows, columns: ['obs', 'mean', 'sd', 'min', 'max'], rows };
   }
   if (spec.kind === 'fe') return feColumn(spec, await data.frame(spec.where), settings);
@@ -68,30 +71,45 @@ export async function runColumn(spec: ColumnSpec, data: PanelData, settings: Est
     return { label: spec.label, obs: fit.nobs, first_stage: first, second_stage: second };
   }
   // threshold: test up to maxThresholds, keep the largest k whose sequential bootstrap tests all reject
-  const frame = await data.frame();
-  const base = {
-    formula: feFormula(spec.depvar, spec.controls, ['city_code']), time: 'year', regime: spec.regime,
+  const base = await data.frame();
+  const { frame, names: yearDummies } = settings.thresholdYearEffects ? withYearDummies(base) : { frame: base, names: [] };
+  const options = {
+    formula: feFormula(spec.depvar, [...spec.controls, ...yearDummies], ['city_code']), time: 'year', regime: spec.regime,
     thresholdVar: spec.thresholdVar, method: settings.thresholdMethod, grid: settings.thresholdGrid,
-    seed: settings.seed, level: 95,
+    seed: settings.seed, level: 95, vce: 'cluster' as const, cluster: 'city_code',
   };
-  const tested = fitThreshold(frame, { ...base, thresholds: spec.maxThresholds, bootstrap: settings.bootstrap });
-  const testedResult = await tested;
+  const tested = await fitThreshold(frame, { ...options, thresholds: spec.maxThresholds, bootstrap: settings.bootstrap });
   let kept = 0;
-  for (const step of testedResult.steps) {
-    if (step.p < settings.thresholdAlpha) kept = step.k;
+  for (const step of tested.steps) {
+    // without bootstrap replications there is no test: every requested threshold is kept
+    if (step.p === null || step.p < settings.thresholdAlpha) kept = step.k;
     else break;
   }
   const finalK = Math.max(kept, 1);
-  const final = finalK === spec.maxThresholds ? testedResult
-    : await fitThreshold(frame, { ...base, thresholds: finalK, bootstrap: 0 });
+  const final = finalK === spec.maxThresholds ? tested : await fitThreshold(frame, { ...options, thresholds: finalK, bootstrap: 0 });
   const regimes = Object.entries(final.coefficients).filter(([k]) => k.startsWith(`${spec.regime}#r`)).map(([, c]) => cell(c));
   const cons = final.coefficients['_cons'];
+  const controls = Object.fromEntries(spec.controls.filter((c) => final.coefficients[c]).map((c) => [c, cell(final.coefficients[c])]));
   return {
     label: spec.label, threshold_var: spec.thresholdVar, regime_var: spec.regime, obs: final.nobs,
-    thresholds: final.steps[finalK - 1].thresholds, regimes, _cons: cons ? cell(cons) : null,
-    n_thresholds_significant: kept, r2: (final as { r2?: number }).r2 ?? null,
-    coefficients: final.coefficients, steps: testedResult.steps, lr_curve: final.lr_curve, method: final.method,
+    thresholds: final.steps[finalK - 1].thresholds, regimes, _cons: cons ? cell(cons) : null, ...controls,
+    n_thresholds_significant: kept, r2: final.regression.r2_within, r2_within: final.regression.r2_within,
+    se_type: final.se_type, year_effects: settings.thresholdYearEffects,
+    steps: tested.steps, lr_curve: final.lr_curve, method: final.method,
   };
+}
+
+/** Year dummies (first year left out) as numeric columns, for models whose only absorbed effect is the unit. */
+function withYearDummies(frame: LoadedFrame): { frame: LoadedFrame; names: string[] } {
+  const year = frame.numeric.year;
+  const years = [...new Set(year)].sort((a, b) => a - b).slice(1);
+  const numeric = { ...frame.numeric };
+  const names = years.map((y) => {
+    const name = `year_${y}`;
+    numeric[name] = Float64Array.from(year, (v) => (v === y ? 1 : 0));
+    return name;
+  });
+  return { frame: { ...frame, numeric }, names };
 }
 
 export async function runTable(table: TableSpec, data: PanelData, settings: EstimateSettings): Promise<ColumnResult[]> {

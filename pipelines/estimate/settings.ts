@@ -9,6 +9,9 @@ export const EstimateSettings = z.object({
   /** threshold method: the paper used Stata's xthreg */
   thresholdMethod: z.enum(['xthreg', 'hansen']).default('xthreg'),
   thresholdGrid: z.string().default('quantile:400'),
+  /** year effects in the threshold models (as year dummies: xthreg absorbs only the city effect), matching the
+   *  two-way fixed effects of every other table */
+  thresholdYearEffects: z.boolean().default(true),
   /** thresholds tested: the number kept is the largest k whose bootstrap p is below `thresholdAlpha` */
   maxThresholds: z.number().int().min(1).max(3).default(2),
   thresholdAlpha: z.number().default(0.05),

@@ -74,6 +74,6 @@ export async function fixtureContext(
     [{ path: 'fixture.xlsx', sha256: '0'.repeat(64) }]);
   return {
     db, settings: { ...defaultSettings(), firstYear: 2011, ...settings }, rawDir: '/nonexistent', outDir,
-    progress: () => {},
+    progress: () => {}, memory: new Map(),
   };
 }
