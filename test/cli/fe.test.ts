@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { repoRoot } from '../estimation/reference-helpers.ts';
 
 const tsx = join(repoRoot, 'node_modules', '.bin', 'tsx');
@@ -64,6 +65,22 @@ describe('cli fe', () => {
     const lines = r.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(msg);
+  });
+
+  it('reads a warehouse table with --warehouse/--table and gives the same result as the file', async () => {
+    const wh = join(mkdtempSync(join(tmpdir(), 'fe-wh-')), 'w.duckdb');
+    const db = await DuckDBInstance.create(wh);
+    const con = await db.connect();
+    await con.run(`CREATE TABLE panel AS SELECT * FROM read_csv('${csv}', header = true)`);
+    con.closeSync();
+    db.closeSync();
+    const fromFile = JSON.parse(cli('fe', '--data', csv, '--formula', 'y ~ x | unit', '--json').stdout);
+    const r = cli('fe', '--warehouse', wh, '--table', 'panel', '--formula', 'y ~ x | unit', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).coefficients).toEqual(fromFile.coefficients);
+    const bad = cli('fe', '--warehouse', wh, '--table', 'nope', '--formula', 'y ~ x');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/table 'nope' not found/);
   });
 
   it('missing data file: exit code 2', () => {
