@@ -46,7 +46,7 @@ export const DROPPED: DropSpec[] = [
 ];
 
 /** Inn error: city-specific growth trend + persistent AR(1) + white noise (residual sd ≈ 0.6 as R² 0.85 implies) */
-const INN_EPS = { trend_sd: 0.06, ar_rho: 0.8, ar_sd: 0.5, iid_sd: 0.12 };
+const INN_EPS = { trend_sd: 0.06, ar_rho: 0.8, ar_sd: 0.56, iid_sd: 0.12 };
 const CONF = { rho: 0.8, sd: 0.32, sd_west: 0.2 };
 /** kept-city mean path of Inn over years (before the level calibration), with the 2020–2021 surge of grants */
 const INN_SURGE: Record<number, number> = { 2020: 0.1, 2021: 0.18, 2022: 0.1 };
@@ -224,7 +224,7 @@ export function buildPanel(seed: number, years: number[]): Panel {
   const Bpc = Float64Array.from(Q, (q, i) => 0.85 * q + 0.45 * clamp(uPc[i], -1.6, 1.6));
   const Wpc = new Float64Array(N);
   for (let c = 0; c < C; c++) for (let t = 0; t < Y; t++) {
-    Wpc[c * Y + t] = 0.072 * tc(t) + (years[t] === 2020 ? -0.03 : 0) + 0.028 * gPc[c] * tc(t) + pcNoise[c * Y + t];
+    Wpc[c * Y + t] = 0.072 * tc(t) + (years[t] === 2020 ? -0.03 : 0) + 0.033 * gPc[c] * tc(t) + pcNoise[c * Y + t];
   }
   const fitPc = fitLevel(Bpc, Wpc, p, TABLE1.Eco);
   const lnPc = apply(fitPc, Bpc, Wpc, p);
@@ -313,7 +313,7 @@ export function buildPanel(seed: number, years: number[]): Panel {
     for (let c = 0; c < C; c++) for (let t = 0; t < Y; t++) {
       const i = c * Y + t;
       // AI growth shares the city's GDP growth (g of ln GDP per capita)
-      const g = region(c) === 'west' ? 0.02 * (0.6 * gPc[c] + 0.8 * gAi[c]) : 0.03 * Q[c] + 0.04 * (0.6 * gPc[c] + 0.8 * gAi[c]);
+      const g = region(c) === 'west' ? 0.02 * (0.9 * gPc[c] + 0.44 * gAi[c]) : 0.03 * Q[c] + 0.04 * (0.9 * gPc[c] + 0.44 * gAi[c]);
       o[i] = 0.12 * tc(t) + g * tc(t) + pi * iv[i] + conf[i];
     }
     return o;
