@@ -46,7 +46,7 @@ export const DROPPED: DropSpec[] = [
 ];
 
 /** Inn error: city-specific growth trend + persistent AR(1) + white noise (residual sd ≈ 0.6 as R² 0.85 implies) */
-const INN_EPS = { trend_sd: 0.06, ar_rho: 0.8, ar_sd: 0.56, iid_sd: 0.12 };
+const INN_EPS = { trend_sd: 0.035, ar_rho: 0.8, ar_sd: 0.6, iid_sd: 0.12 };
 const CONF = { rho: 0.8, sd: 0.32, sd_west: 0.2 };
 /** kept-city mean path of Inn over years (before the level calibration), with the 2020–2021 surge of grants */
 const INN_SURGE: Record<number, number> = { 2020: 0.1, 2021: 0.18, 2022: 0.1 };
@@ -320,12 +320,12 @@ export function buildPanel(seed: number, years: number[]): Panel {
   };
   const fs = olsRows([iv, ...controls], twfe, base);
   let pi = FIRST_STAGE_IV - dot(fs.rows[0], aiW(0), base);
-  let aiFit = fitLevel(Bai, aiW(pi), p, TABLE1.AI, 1.2, 0.3);
+  let aiFit = fitLevel(Bai, aiW(pi), p, TABLE1.AI, 1.0, 0.2);
   const roundAi = (x: Float64Array) => x.map((v) => Math.log(Math.max(4, Math.round(Math.exp(v)))));
   let AI = roundAi(apply(aiFit, Bai, aiW(pi), p));
   for (let it = 0; it < 3; it++) {
     pi += FIRST_STAGE_IV - dot(fs.rows[0], AI, base);
-    aiFit = fitLevel(Bai, aiW(pi), p, TABLE1.AI, 1.2, 0.3);
+    aiFit = fitLevel(Bai, aiW(pi), p, TABLE1.AI, 1.0, 0.2);
     AI = roundAi(apply(aiFit, Bai, aiW(pi), p));
   }
   const aiFirms = AI.map((v) => Math.round(Math.exp(v)));
@@ -446,7 +446,7 @@ export function buildPanel(seed: number, years: number[]): Panel {
   for (let i = 0; i < N; i++) innW[i] += yearAdj[i % Y];
   const uInn = cityDraw(p, 'inn');
   const Binn = Float64Array.from(Q, (q, i) => q + 0.25 * clamp(Math.log(pop0[i] / 380), -1, 1) + 0.35 * clamp(uInn[i], -1.5, 1.5));
-  const innFit = fitLevel(Binn, innW, p, TABLE1.Inn, 1.2, 0.3);
+  const innFit = fitLevel(Binn, innW, p, TABLE1.Inn, 1.0, 0.2);
   const InnCont = apply(innFit, Binn, innW, p);
   const patents = InnCont.map((v) => Math.max(5, Math.round(Math.exp(v))));
   const Inn = patents.map((v) => Math.log(v));
