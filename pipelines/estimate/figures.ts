@@ -28,7 +28,7 @@ export function lrCurve(title: string, grid: number[], lr: number[], critical: n
 export function coefficientPlot(title: string, rows: Array<{ label: string; estimate: number; low: number; high: number; published?: number }>): string {
   const published = rows.filter((r) => r.published !== undefined);
   return render({
-    title, width: 620, height: 40 + 28 * rows.length, marginLeft: 230,
+    title, width: 700, height: 40 + 28 * rows.length, marginLeft: 290,
     x: { label: 'coefficient of AI (95% interval)', grid: true }, y: { label: null, domain: rows.map((r) => r.label) },
     marks: [
       Plot.ruleX([0], { stroke: '#aaa' }),

@@ -48,7 +48,7 @@ export function paperTables(settings: EstimateSettings): TableSpec[] {
           { fe: [...TWO_WAY, 'province', 'province^year'] }),
       ],
       rows: ['AI', '_cons'],
-      notes: ['Column 5: a municipality is its own province, so its province×year cells are singletons that are dropped as reghdfe does — 48 observations, which explains the paper\'s 3,204.'],
+      notes: ['Column 5: a municipality is its own province, so its province×year cells are singletons, dropped as reghdfe does (4 × 12 = 48 observations: the paper\'s 3,204); a province with a single kept city loses its observations the same way.'],
     },
     {
       key: 'table4_endogeneity', title: 'Table 4. Endogeneity: 2SLS with internet penetration, and the selection ratio',
