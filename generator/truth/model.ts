@@ -47,8 +47,19 @@ export const DROPPED: DropSpec[] = [
 
 /** Inn error: city-specific growth trend + persistent AR(1) + white noise (residual sd ≈ 0.6 as R² 0.85 implies) */
 const INN_EPS = { trend_sd: 0.035, ar_rho: 0.8, ar_sd: 0.6, iid_sd: 0.12 };
-const CONF = { rho: 0.8, sd: 0.32, sd_west: 0.2 };
+const CONF = { rho: 0.8, sd: 0.32, sd_west: 0.32 };
 /** kept-city mean path of Inn over years (before the level calibration), with the 2020–2021 surge of grants */
+/** tolerance of the Inn calibration targets (penalized solve) and the weak priors of the structural parameters */
+const TARGET_TOL = 0.0002;
+const INN_PRIOR: Record<string, { mean: number; scale: number }> = {
+  b_AI: { mean: 0.6869, scale: 1 }, lambda_conf: { mean: -0.6, scale: 1 },
+  lambda_conf_west: { mean: 0, scale: 0.7 }, lambda_conf_2020_2022: { mean: 0, scale: 0.7 },
+  lambda_conf_province_year: { mean: 0, scale: 0.7 },
+  g_Eco: { mean: 0.243, scale: 1 }, g_Huc: { mean: 0.0467, scale: 1 }, g_Edu: { mean: 0.2339, scale: 1 },
+  g_Fis: { mean: 0.3922, scale: 1 }, g_Gov: { mean: 0.8662, scale: 1 },
+  theta_Va: { mean: 0.0494, scale: 0.5 }, theta_Ind: { mean: 0.3314, scale: 1 },
+  d_regime2: { mean: 0, scale: 0.2 }, d_regime3: { mean: 0, scale: 0.2 }, d_va_regime2: { mean: 0, scale: 0.2 }, d_ind_regime2: { mean: 0, scale: 0.2 },
+};
 const INN_SURGE: Record<number, number> = { 2020: 0.1, 2021: 0.18, 2022: 0.1 };
 const INN_YEAR_PATH = (year: number) => 0.13 * (year - 2016.5) + (INN_SURGE[year] ?? 0);
 /** Development boosts of the quality index for well-known centres. */
@@ -211,7 +222,7 @@ export function buildPanel(seed: number, years: number[]): Panel {
 
   // ---- population (万人) and land area (km²)
   const uPop = cityDraw(p, 'pop'), gPop = cityDraw(p, 'pop-growth');
-  const pop0 = Float64Array.from(cities, (c, i) => POP[c.city_code] ?? Math.exp(Math.log(380) + 0.18 * Q[i] + 0.5 * uPop[i] - 0.25 * west[i]));
+  const pop0 = Float64Array.from(cities, (c, i) => POP[c.city_code] ?? Math.exp(Math.log(380) + 0.18 * Q[i] + 0.45 * clamp(uPop[i], -2, 1.8) - 0.4 * west[i]));
   const popNoise = ar1(p, 'pop-noise', 0.8, () => 0.004);
   const population = new Float64Array(N);
   for (let c = 0; c < C; c++) for (let t = 0; t < Y; t++) population[c * Y + t] = pop0[c] * Math.exp((0.004 + 0.005 * gPop[c]) * tc(t) + popNoise[c * Y + t]);
@@ -268,7 +279,7 @@ export function buildPanel(seed: number, years: number[]): Panel {
   const iv = new Float64Array(N);
   for (let c = 0; c < C; c++) for (let t = 0; t < Y; t++) {
     const i = c * Y + t;
-    iv[i] = clamp((0.105 + 0.024 * t0(t)) * Math.exp(0.2 * Q[c] + 0.15 * uIv[c]) + 0.005 * hIv[c] * tc(t) + ivNoise[i], 0.02, 1.2);
+    iv[i] = clamp((0.105 + 0.024 * t0(t)) * (1 + 0.08 * Q[c]) + 0.05 * (0.8 * Q[c] + 0.6 * uIv[c]) + 0.006 * hIv[c] * tc(t) + ivNoise[i], 0.02, 1.2);
   }
   const broadband = Float64Array.from(iv, (v, i) => v * population[i]);
 
@@ -313,7 +324,7 @@ export function buildPanel(seed: number, years: number[]): Panel {
     for (let c = 0; c < C; c++) for (let t = 0; t < Y; t++) {
       const i = c * Y + t;
       // AI growth shares the city's GDP growth (g of ln GDP per capita)
-      const g = region(c) === 'west' ? 0.02 * (0.9 * gPc[c] + 0.44 * gAi[c]) : 0.03 * Q[c] + 0.04 * (0.9 * gPc[c] + 0.44 * gAi[c]);
+      const g = region(c) === 'west' ? 0.02 * (0.9 * gPc[c] + 0.44 * gAi[c]) : 0.012 * Q[c] + 0.04 * (0.9 * gPc[c] + 0.44 * gAi[c]);
       o[i] = 0.12 * tc(t) + g * tc(t) + pi * iv[i] + conf[i];
     }
     return o;
@@ -430,7 +441,23 @@ export function buildPanel(seed: number, years: number[]): Panel {
   const names = Object.keys(cols);
   const A = L.map((row) => names.map((n) => dot(row, cols[n], base)));
   const rhs = L.map((row, j) => T[j] - dot(row, baseY, base));
-  const sol = solve(A, rhs);
+  // penalized least squares: each target is held to within ~TARGET_TOL (weight 1/TARGET_TOL²) while every
+  // parameter is pulled weakly (weight 1/scale²) towards a plain prior, so that directions the targets barely
+  // identify (the municipalities' 48 city-years, the west's confounding) do not take extreme values
+  const prior = names.map((n) => INN_PRIOR[n] ?? { mean: 0, scale: 0.5 });
+  const wT = 1 / TARGET_TOL ** 2;
+  const K = names.length;
+  const AtA = Array.from({ length: K }, (_, a) => Array.from({ length: K }, (_, b) => {
+    let v = 0;
+    for (let j = 0; j < A.length; j++) v += wT * A[j][a] * A[j][b];
+    return a === b ? v + 1 / prior[a].scale ** 2 : v;
+  }));
+  const Atr = Array.from({ length: K }, (_, a) => {
+    let v = 0;
+    for (let j = 0; j < A.length; j++) v += wT * A[j][a] * rhs[j];
+    return v + prior[a].mean / prior[a].scale ** 2;
+  });
+  const sol = solve(AtA, Atr);
   if (process.env.TRUTH_DEBUG) { console.log(names.join(" ")); A.forEach((r, j) => console.log(INN_TARGET_NAMES[j].padEnd(12), r.map((v) => v.toFixed(3).padStart(7)).join(" "), rhs[j].toFixed(3))); }
   const structural = Object.fromEntries(names.map((n, k) => [n, sol[k]]));
   const innW = Float64Array.from(baseY);
@@ -471,9 +498,9 @@ export function buildPanel(seed: number, years: number[]): Panel {
   p.model = { Inn, AI, Va, Ind, Eco, EcoPc: lnPc, Huc, Edu, Fis, Gov, IV: iv, DataRes: dataRes, DigInfra: digInfra, confounder: conf, Q: Float64Array.from({ length: N }, (_, i) => Q[Math.floor(i / Y)]) };
   p.params = {
     quality_index: 'Q_c: ranks of (N(0,1) + region shift [east +0.55, central −0.05, west −0.55] + boost of large centres) mapped to a normal truncated to [−2.1, 2.3]',
-    gdp_per_capita: { eq: 'ln(GDP/pop) = m + s·(0.85 Q + 0.45 u) + 0.072 (t−2016.5) + (0.006 Q + 0.01 g)(t−2016.5) − 0.03·[2020] + AR1(0.7, sd 0.03)', m: fitPc.m, s: fitPc.s },
+    gdp_per_capita: { eq: 'ln(GDP/pop) = m + s·(0.85 Q + 0.45 u) + 0.072 (t−2016.5) + 0.033 g (t−2016.5) − 0.03·[2020] + AR1(0.7, sd 0.07)', m: fitPc.m, s: fitPc.s },
     first_stage_pi: pi,
-    ai: { eq: 'ln AI* = m + s·B_c + 0.15 (t−2016.5) + g_c (t−2016.5) + π·IV + c_it, firms = max(4, round(exp(ln AI*)))', m: aiFit.m, s: aiFit.s, confounder: 'c_it AR(1) ρ=0.5, sd 0.32 (east/central), 0.20 (west)' },
+    ai: { eq: 'ln AI* = m + s·B_c + 0.12 (t−2016.5) + g_c (t−2016.5) + π·IV + c_it, firms = max(4, round(exp(ln AI*)))', m: aiFit.m, s: aiFit.s, confounder: 'c_it AR(1) ρ=0.8, sd 0.32' },
     va: { theta_AI: thetaVa },
     ind: { theta_AI: thetaInd },
     inn_structural: structural,
