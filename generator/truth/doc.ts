@@ -264,7 +264,7 @@ function renderMd(a: {
   lines.push('Structural Inn parameters (solved):', '', '| parameter | value |', '|---|---|');
   for (const [k, v] of Object.entries(inn)) lines.push(`| ${k} | ${f(v)} |`);
   lines.push('', j.model.estimands, '');
-  lines.push('**The AI effect.** 0.272 is the two-way FE OLS estimand (Table 2 col 6). The causal effect of AI is what the instrument identifies, 0.6869: the confounder c_it raises AI and lowers Inn (λ < 0), biasing OLS down.', '');
+  lines.push('**The AI effect.** 0.272 is the two-way FE OLS estimand (Table 2 col 6). The causal effect of AI is what the instrument identifies, 0.6869: the IV-variation-weighted average of the structural slopes (b_AI plus the region, municipality and high-group shifts in the table). The confounder c_it raises AI and lowers Inn (λ < 0), biasing OLS down. Because c_it is part of AI and AI co-moves with the controls (shared GDP growth), its bias also spreads to the control and mediator coefficients: the structural γ, θ above are not the OLS coefficients of Table 2 / Table 6; the OLS projections are what the paper reports and what the truth targets.', '');
   lines.push('## Expected moments (kept city-years, as the pipeline derives them)', '', '| variable | obs | mean | sd | min | max | paper mean | paper sd |', '|---|---|---|---|---|---|---|---|');
   const t1 = TABLE1 as Record<string, { mean: number; sd: number }>;
   for (const [k, m] of Object.entries(expected)) {

@@ -73,6 +73,21 @@ function keptByRule(obs: CityObservation[]): Set<string> {
   return kept;
 }
 
+describe('truth: documents', () => {
+  it('truth.json carries the documented sections and TRUTH.md says the data are synthetic', () => {
+    const j = truth.truthJson as any;
+    for (const k of ['seed', 'years', 'structural', 'targets', 'expected_moments', 'expected_estimates', 'planted_gaps', 'conflicts', 'sample'])
+      expect(j[k], k).toBeDefined();
+    expect(j.synthetic).toBe(true);
+    expect(j.sample.dropped.length).toBe(26);
+    for (const v of ['Inn', 'Inn1', 'AI', 'Va', 'Ind', 'Eco', 'Huc', 'Edu', 'Fis', 'Gov', 'IV', 'DataRes', 'DigInfra', 'Eco_per_capita'])
+      expect(Object.keys(j.expected_moments[v]).sort()).toEqual(['max', 'mean', 'min', 'obs', 'sd']);
+    expect(j.conflicts.length).toBeGreaterThanOrEqual(8);
+    expect(truth.truthMd).toMatch(/synthetic/);
+    expect(truth.truthMd).toMatch(/\| Table 2 col 6: AI \| 0\.272 \|/);
+  });
+});
+
 describe('truth: sample', () => {
   it('the drop rule keeps 271 cities (east 100, central 100, west 71) = 3,252 city-years', () => {
     const kept = keptByRule(truth.city);
