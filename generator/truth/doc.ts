@@ -118,6 +118,21 @@ export function truthDocuments(args: { panel: Panel; emission: Emission; derived
   for (const v of ['Inn', 'AI', 'Va', 'Ind', 'Eco', 'EcoPc', 'Huc', 'Edu', 'Fis', 'Gov', 'IV', 'DataRes', 'DigInfra']) {
     truthMoments[v === 'EcoPc' ? 'Eco_per_capita' : v] = mom(moments(panel.model[v], base));
   }
+  // variance components of the main variables on the kept truth panel: city effects (sd of city means),
+  // year effects (sd of year means) and the two-way within remainder
+  const components: Record<string, { sd_city_effect: number; sd_year_effect: number; sd_two_way_within: number }> = {};
+  for (const v of ['Inn', 'AI', 'Va', 'Ind', 'Eco', 'Huc', 'Edu', 'Fis', 'Gov', 'IV']) {
+    const x = panel.model[v];
+    const T = BASE_YEARS.length;
+    const kept = panel.cities.map((_, c) => c).filter((c) => panel.keptCity[c]);
+    const cm = kept.map((c) => { let sum = 0; for (let t = 0; t < T; t++) sum += x[c * panel.Y + t]; return sum / T; });
+    const ym = Array.from({ length: T }, (_, t) => kept.reduce((sum, c) => sum + x[c * panel.Y + t], 0) / kept.length);
+    const g = cm.reduce((a2, b2) => a2 + b2, 0) / cm.length;
+    const sdOf = (a2: number[]) => Math.sqrt(a2.reduce((q, v2) => q + (v2 - g) ** 2, 0) / (a2.length - 1));
+    let r = 0;
+    kept.forEach((c, k) => { for (let t = 0; t < T; t++) r += (x[c * panel.Y + t] - cm[k] - ym[t] + g) ** 2; });
+    components[v] = { sd_city_effect: r6(sdOf(cm)), sd_year_effect: r6(sdOf(ym)), sd_two_way_within: r6(Math.sqrt(r / (kept.length * T - kept.length - T + 1))) };
+  }
   const keptCodes = new Set(derived.kept.map((c) => c.city_code));
   const byRegion = (r: string) => derived.kept.filter((c) => c.region === r).length;
   const nameOf = new Map(panel.cities.map((c) => [c.city_code, c.city_name]));
@@ -200,6 +215,7 @@ export function truthDocuments(args: { panel: Panel; emission: Emission; derived
       cells: planted,
     },
     structural: panel.params,
+    variance_components: { note: 'Kept truth panel 2011–2022: sd of city means (city effects), sd of year means (year effects), sd of the two-way within remainder.', ...components },
     equations: EQUATIONS,
     model: {
       Inn: 'Inn_it = μ_i + δ_t + (b_AI + b_east·E_i + b_west·W_i + b_hiDR·H^DR_it + b_hiDI·H^DI_it)·AI_it + Δ2·AI_it·1(AI_it > 3.6636) + Δ3·AI_it·1(AI_it > 6.1821) + Δ_Va·AI_it·1(Va_it > 15.6482) + Δ_Ind·AI_it·1(Ind_it > 2.1637) + b_muni·M_i·AI_it + (λ + λ_west·W_i + λ_2020·1(t ≥ 2020) + λ_hiDR·H^DR_it + λ_hiDI·H^DI_it)·c_it + λ_py·c̄_{p(i),t} + γ_Eco·Eco_it + γ_Huc·Huc_it + γ_Edu·Edu_it + γ_Fis·Fis_it + γ_Gov·Gov_it + θ_Va·Va_it + θ_Ind·Ind_it + ε_it, with E/W/M = east/west/municipality, c̄_{p,t} = mean of c over the kept cities of province p in year t (0 for the one-city municipalities), H^DR, H^DI = DataRes, DigInfra above their 2011–2022 sample mean, ε_it = ς_i (t − 2016.5) + AR(1) + white noise; δ_t makes the kept-city mean of Inn follow +0.13 per year plus the 2020–2021 surge of grants',
