@@ -2,7 +2,7 @@
 // least squares on demeaned columns, coefficient tables.
 import { Absorber, center } from '../demean.ts';
 import type { Sample } from '../frame.ts';
-import { choleskyWithCollinearity, cholInverse, cholSolve, crossprod, crossprodVec, dot, mat, submatrix, type Mat } from '../linalg.ts';
+import { choleskyWithCollinearity, cholInverse, cholSolve, crossprod, crossprodVec, mat, submatrix, type Mat } from '../linalg.ts';
 import { tCritical, tPValue } from '../dist.ts';
 import type { VcovInfo } from '../vcov.ts';
 
