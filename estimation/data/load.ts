@@ -94,6 +94,9 @@ export async function loadFrame(
       throw new InputError(`query failed: ${(e as Error).message.split('\n')[0]}`);
     }
     const colIndex = new Map(wanted.map((c, i) => [c, i]));
+    // a column may be requested twice (e.g. a fixed effect that is also the cluster id): read it once
+    numeric = [...new Set(numeric)];
+    factors = [...new Set(factors)];
     for (const col of numeric) {
       const typeId = result.columnTypeId(colIndex.get(col)!);
       if (!NUMERIC_TYPES.has(typeId))

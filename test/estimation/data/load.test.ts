@@ -22,6 +22,18 @@ describe('loadFrame (chunked reader)', () => {
     expect(Array.from(f.factors.name.codes)).toEqual([1, 0, -1]);
   });
 
+  it('reads a column requested twice once (fixed effect that is also the cluster id), across many chunks', async () => {
+    const big = join(dir, 'big.csv');
+    const lines = ['id,year,v'];
+    for (let i = 0; i < 10_000; i++) lines.push(`${i % 997},${2000 + (i % 7)},${i}`);
+    writeFileSync(big, lines.join('\n') + '\n');
+    const f = await loadFrame({ data: big }, ['v', 'v'], ['id', 'year', 'id']);
+    expect(f.nrows).toBe(10_000);
+    expect(f.factors.id.levels).toHaveLength(997);
+    for (let i = 0; i < 10_000; i += 1234) expect(f.factors.id.levels[f.factors.id.codes[i]]).toBe(String(i % 997));
+    expect(f.numeric.v[9999]).toBe(9999);
+  });
+
   it('handles an empty selection and reports bad queries and text columns', async () => {
     const f = await loadFrame({ data: csv, where: 'id > 100' }, ['amount'], ['name']);
     expect(f.nrows).toBe(0);
