@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { repoRoot } from '../estimation/reference-helpers.ts';
+import { dataFiles, missingData, reference, relErr, repoRoot } from '../estimation/reference-helpers.ts';
 
 const tsx = join(repoRoot, 'node_modules', '.bin', 'tsx');
 let csv = '';
@@ -87,5 +87,17 @@ describe('cli fe', () => {
     const r = cli('fe', '--data', join(tmpdir(), 'does-not-exist.csv'), '--formula', 'y ~ x');
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/data file not found/);
+  });
+
+  it.skipIf(!!missingData())('end to end: the CLI reproduces the R reference (cluster id also a fixed effect, hansen1999)', () => {
+    const c = reference.cases.find((x) => x.id === 'hansen_twoway_cluster')!;
+    const r = cli('fe', '--data', dataFiles[c.data], '--formula', c.formula, '--vcov', c.vcov, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.vcov.dof_k).toBe(c.dof_k);
+    for (const [name, ref] of Object.entries(c.coefficients)) {
+      expect(relErr(out.coefficients[name].estimate, ref.estimate)).toBeLessThan(1e-8);
+      expect(relErr(out.coefficients[name].se, ref.se)).toBeLessThan(1e-6);
+    }
   });
 });

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../estimation/reference-helpers.ts';
+import { dataFiles, missingData, reference, relErr, repoRoot } from '../estimation/reference-helpers.ts';
 
 const tsx = join(repoRoot, 'node_modules', '.bin', 'tsx');
 let csv = '';
@@ -48,5 +48,17 @@ describe('cli iv', () => {
     const e = cli('iv', '--data', csv, '--formula', 'y ~ w | unit', '--json');
     expect(e.code).toBe(2);
     expect(e.stderr.trim()).toMatch(/^error: formula has no IV part/);
+  });
+
+  it.skipIf(!!missingData())('end to end: the CLI reproduces the R reference IV with KP statistics (du2021)', () => {
+    const c = reference.cases.find((x) => x.id === 'du_iv2_cluster')!;
+    const r = cli('iv', '--data', dataFiles[c.data], '--formula', c.formula, '--vcov', c.vcov, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    for (const [name, ref] of Object.entries(c.coefficients)) {
+      expect(relErr(out.coefficients[name].estimate, ref.estimate)).toBeLessThan(1e-8);
+      expect(relErr(out.coefficients[name].se, ref.se)).toBeLessThan(1e-6);
+    }
+    for (const key of ['kp_rk_lm', 'kp_rk_wald_f', 'cragg_donald_f']) expect(relErr(out.diagnostics[key], c.diagnostics![key])).toBeLessThan(1e-6);
   });
 });
