@@ -8,6 +8,7 @@ import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { InputError, type LoadedFrame } from '../data/load.ts';
 import { normalPValue } from '../dist.ts';
 import { groupCodes, takeRows } from '../frame.ts';
+import { parseFormula } from '../formula.ts';
 import type { Coefficient } from '../models/common.ts';
 import { fitFe } from '../models/feols.ts';
 import type { VcovOption } from '../vcov.ts';
@@ -67,6 +68,15 @@ export function mediation(frame: LoadedFrame, spec: MediationSpec): MediationRes
   const replications = spec.replications ?? 500;
   const seed = spec.seed ?? 20250101;
   const level = spec.level ?? 0.95;
+  // resample only the columns the models use (the frame may hold many more)
+  const parsed = parseFormula(fB);
+  const used = new Set([...parsed.exog, parsed.depvar, spec.mediator, ...parsed.fixedEffects.flat(), unit]);
+  const slim: LoadedFrame = { nrows: frame.nrows, numeric: {}, factors: {} };
+  for (const name of used) {
+    if (frame.numeric[name]) slim.numeric[name] = frame.numeric[name];
+    if (frame.factors[name]) slim.factors[name] = frame.factors[name];
+  }
+  frame = slim;
   const units = groupCodes(frame, unit);
   const byUnit: number[][] = Array.from({ length: units.levels }, () => []);
   for (let i = 0; i < frame.nrows; i++) if (units.codes[i] >= 0) byUnit[units.codes[i]].push(i);
