@@ -11,6 +11,6 @@ export function renderSample(truth: SampleTruth, dir: UnitDirectory): { files: O
   const files = parts.flatMap((p) => p.files);
   files.push({ path: 'README.md', data: Buffer.from(rawReadme(truth.years), 'utf8') });
   files.push({ path: 'truth.json', data: Buffer.from(`${JSON.stringify(truth.truthJson, null, 2)}\n`, 'utf8') });
-  files.push({ path: 'TRUTH.md', data: Buffer.from(truth.truthMd.endsWith('\n') ? truth.truthMd : `${truth.truthMd}\n`, 'utf8') });
+  files.push({ path: 'TRUTH.md', data: Buffer.from(truth.truthMd, 'utf8') });
   return { files, skipped: parts.reduce((s, p) => s + p.skipped, 0) };
 }
