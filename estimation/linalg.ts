@@ -71,16 +71,25 @@ export function crossprod(a: Float64Array[], b: Float64Array[] = a): Mat {
     const end = Math.min(n, start + BLOCK);
     for (let i = 0; i < p; i++) {
       const ai = a[i];
-      for (let j = symmetric ? i : 0; j < q; j++) {
+      let j = symmetric ? i : 0;
+      // two columns of b per pass: each load of a[i][k] serves two products
+      for (; j + 1 < q; j += 2) {
         const bj = b[j];
+        const bk = b[j + 1];
         let s0 = 0, s1 = 0;
-        let k = start;
-        for (; k + 1 < end; k += 2) {
-          s0 += ai[k] * bj[k];
-          s1 += ai[k + 1] * bj[k + 1];
+        for (let k = start; k < end; k++) {
+          const v = ai[k];
+          s0 += v * bj[k];
+          s1 += v * bk[k];
         }
-        if (k < end) s0 += ai[k] * bj[k];
-        out.data[i * q + j] += s0 + s1;
+        out.data[i * q + j] += s0;
+        out.data[i * q + j + 1] += s1;
+      }
+      if (j < q) {
+        const bj = b[j];
+        let s0 = 0;
+        for (let k = start; k < end; k++) s0 += ai[k] * bj[k];
+        out.data[i * q + j] += s0;
       }
     }
   }
