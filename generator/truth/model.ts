@@ -48,6 +48,12 @@ export const DROPPED: DropSpec[] = [
 /** Inn error: city-specific growth trend + persistent AR(1) + white noise (residual sd ≈ 0.6 as R² 0.85 implies) */
 const INN_EPS = { trend_sd: 0.035, ar_rho: 0.8, ar_sd: 0.6, iid_sd: 0.12 };
 const CONF = { rho: 0.8, sd: 0.32, sd_west: 0.32 };
+/**
+ * Level shifts of Inn when a city-year's AI passes a threshold (fixed, not solved). The calibrated slope shifts
+ * keep the Hansen-form slope differences at the paper's values; the shifts make the thresholds visible to the
+ * grid search (without them the small implied discontinuities drown in the confounder and the error).
+ */
+const THRESHOLD_JUMPS = { ai1: 0.15, ai2: -0.8 };
 /** kept-city mean path of Inn over years (before the level calibration), with the 2020–2021 surge of grants */
 /** tolerance of the Inn calibration targets (penalized solve) and the weak priors of the structural parameters */
 const TARGET_TOL = 0.0002;
@@ -383,8 +389,6 @@ export function buildPanel(seed: number, years: number[]): Panel {
     b_AI: AI,
     b_AI_east: AI.map((a, i) => a * east[Math.floor(i / Y)]),
     b_AI_west: AI.map((a, i) => a * west[Math.floor(i / Y)]),
-    b_AI_high_datares: AI.map((a, i) => a * hiDR[i]),
-    b_AI_high_diginfra: AI.map((a, i) => a * hiDI[i]),
     d_regime2: AI.map((a) => (a > g1 ? a : 0)),
     d_regime3: AI.map((a) => (a > g2 ? a : 0)),
     d_va_regime2: AI.map((a, i) => (Va[i] > vaThreshold ? a : 0)),
@@ -422,8 +426,8 @@ export function buildPanel(seed: number, years: number[]): Panel {
     t3_province_year_fe: t3py.rows[0],
     t4_2sls_AI: iv2.rows[0], t6c3_Va: t6va.rows[1], t6c5_Ind: t6ind.rows[1],
     t7_east: t7[0].rows[0], t7_central: t7[1].rows[0], t7_west: t7[2].rows[0],
-    t7_high_datares: t7split[0].rows[0], t7_low_datares: t7split[1].rows[0],
-    t7_high_diginfra: t7split[2].rows[0], t7_low_diginfra: t7split[3].rows[0],
+    t7_datares_high_minus_low: diff(t7split[0].rows[0], t7split[1].rows[0]),
+    t7_diginfra_high_minus_low: diff(t7split[2].rows[0], t7split[3].rows[0]),
     t5_slope2_minus_slope1: diff(t5.rows[1], t5.rows[0]), t5_slope3_minus_slope2: diff(t5.rows[2], t5.rows[1]),
     t5_va_slope2_minus_slope1: diff(t5va.rows[1], t5va.rows[0]), t5_ind_slope2_minus_slope1: diff(t5ind.rows[1], t5ind.rows[0]),
   };
@@ -436,7 +440,8 @@ export function buildPanel(seed: number, years: number[]): Panel {
   // remove the sampling correlation of ε with the targeted regressions (minimum-norm projection of ε off
   // the span of the estimator rows), so that the structural parameters are not bent by sampling noise
   const epsP = projectOut(eps, () => L, base);
-  const baseY = Float64Array.from(epsP, (e, i) => e + delta0[i]);
+  const baseY = Float64Array.from(epsP, (e, i) => e + delta0[i]
+    + (AI[i] > g1 ? THRESHOLD_JUMPS.ai1 : 0) + (AI[i] > g2 ? THRESHOLD_JUMPS.ai2 : 0));
   const T = INN_TARGET_VALUES;
   const names = Object.keys(cols);
   const A = L.map((row) => names.map((n) => dot(row, cols[n], base)));
@@ -507,6 +512,7 @@ export function buildPanel(seed: number, years: number[]): Panel {
     inn_level: { m: innFit.m, s: innFit.s },
     inn_error: { ...INN_EPS, year_shock_sd: 0.06 },
     confounder: CONF,
+    threshold_level_shifts: { ...THRESHOLD_JUMPS, at: [g1, g2] },
     inn1_phi: phi,
     split_dispersion: { DataRes: sDr, DigInfra: sDi },
   };

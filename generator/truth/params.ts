@@ -36,8 +36,8 @@ export const INN_TARGETS = {
 export const INN_TARGET_NAMES = [
   't2c6_AI', 't2c6_Eco', 't2c6_Huc', 't2c6_Edu', 't2c6_Fis', 't2c6_Gov', 't3_drop_2020_2022',
   't3_drop_municipalities', 't3_province_year_fe', 't4_2sls_AI',
-  't6c3_Va', 't6c5_Ind', 't7_east', 't7_central', 't7_west', 't7_high_datares', 't7_low_datares',
-  't7_high_diginfra', 't7_low_diginfra', 't5_slope2_minus_slope1', 't5_slope3_minus_slope2',
+  't6c3_Va', 't6c5_Ind', 't7_east', 't7_central', 't7_west', 't7_datares_high_minus_low',
+  't7_diginfra_high_minus_low', 't5_slope2_minus_slope1', 't5_slope3_minus_slope2',
   't5_va_slope2_minus_slope1', 't5_ind_slope2_minus_slope1',
 ] as const;
 export type InnTargetName = (typeof INN_TARGET_NAMES)[number];
@@ -47,8 +47,8 @@ export const INN_TARGET_VALUE: Record<InnTargetName, number> = {
   t2c6_Gov: T.t2c6_Gov, t3_drop_2020_2022: T.t3_drop_2020_2022,
   t3_drop_municipalities: T.t3_drop_municipalities, t3_province_year_fe: T.t3_province_year_fe, t4_2sls_AI: T.t4_2sls_AI, t6c3_Va: T.t6c3_Va,
   t6c5_Ind: T.t6c5_Ind, t7_east: T.t7_east, t7_central: T.t7_central, t7_west: T.t7_west,
-  t7_high_datares: T.t7_high_datares, t7_low_datares: T.t7_low_datares, t7_high_diginfra: T.t7_high_diginfra,
-  t7_low_diginfra: T.t7_low_diginfra,
+  t7_datares_high_minus_low: T.t7_high_datares - T.t7_low_datares,
+  t7_diginfra_high_minus_low: T.t7_high_diginfra - T.t7_low_diginfra,
   t5_slope2_minus_slope1: T.t5_regime2 - T.t5_regime1, t5_slope3_minus_slope2: T.t5_regime3 - T.t5_regime2,
   t5_va_slope2_minus_slope1: T.t5_va_regime2 - T.t5_va_regime1, t5_ind_slope2_minus_slope1: T.t5_ind_regime2 - T.t5_ind_regime1,
 };

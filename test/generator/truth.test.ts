@@ -194,8 +194,10 @@ describe('truth: Table 1 and Table 2', () => {
     expect(e.table7.west.coef.AI).toBeCloseTo(0.0392, 2);
     expect(e.table3.drop_2020_2022.coef.AI).toBeCloseTo(0.4866, 2);
     expect(e.table3.patent_applications.coef.AI).toBeCloseTo(0.2171, 2);
-    expect(e.table7.high_data_resources.coef.AI).toBeCloseTo(0.2445, 2);
-    expect(e.table7.low_digital_infrastructure.coef.AI).toBeCloseTo(0.2034, 2);
+    expect(e.table7.high_data_resources.coef.AI - e.table7.low_data_resources.coef.AI).toBeCloseTo(0.2445 - 0.2066, 2);
+    expect(e.table7.high_digital_infrastructure.coef.AI - e.table7.low_digital_infrastructure.coef.AI).toBeCloseTo(0.2796 - 0.2034, 2);
+    expect(e.table3.drop_municipalities.coef.AI).toBeCloseTo(0.2509, 2);
+    expect(e.table3.province_year_fe.coef.AI).toBeCloseTo(0.1689, 2);
     expect(e.table7.high_data_resources.nobs).toBe(1534);
     expect(e.table7.high_digital_infrastructure.nobs).toBe(1270);
     const t5 = e.table5.two_way_fe.coef;
