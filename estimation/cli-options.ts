@@ -16,6 +16,9 @@ export interface ModelCliOptions {
 
 export function addModelOptions(cmd: Command): Command {
   return cmd
+    // usage errors (missing or unknown option) are input errors too: one line, exit code 2
+    .showHelpAfterError(false)
+    .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
     .option('--data <file>', 'data file (.csv, .parquet or .arrow), read through DuckDB')
     .option('--warehouse <path>', 'DuckDB warehouse file (with --table)')
     .option('--table <name>', 'table or view in the warehouse')

@@ -83,6 +83,14 @@ describe('cli fe', () => {
     expect(bad.stderr).toMatch(/table 'nope' not found/);
   });
 
+  it('usage errors (missing --formula, unknown option) are one line with exit code 2', () => {
+    for (const args of [['fe', '--data', csv], ['fe', '--data', csv, '--formula', 'y ~ x', '--bogus']]) {
+      const r = cli(...args);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
+
   it('missing data file: exit code 2', () => {
     const r = cli('fe', '--data', join(tmpdir(), 'does-not-exist.csv'), '--formula', 'y ~ x');
     expect(r.code).toBe(2);
