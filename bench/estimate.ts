@@ -5,7 +5,7 @@
 // frame (median of several runs), and (3) the same model with R plm when Rscript is available.
 import { DuckDBInstance } from '@duckdb/node-api';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadFrame } from '../estimation/data/load.ts';
@@ -104,3 +104,6 @@ cat(sprintf("plm within twoways + vcovHC(arellano): %.2f s; x1 = %.6f\\n", el, c
 } else {
   console.log('R plm: skipped (Rscript not found or BENCH_SKIP_R=1)');
 }
+
+// the generated panel is large: remove it
+rmSync(dir, { recursive: true, force: true });
