@@ -5,6 +5,7 @@ import type { StageContext, StageReport } from './context.ts';
 import { sqlIdent } from './db.ts';
 import { DataError } from './errors.ts';
 import { validateTable } from './validate.ts';
+import { quantileSorted } from '../estimation/stats/winsorize.ts';
 
 
 
@@ -23,18 +24,6 @@ function splitColumn(indicator: string, variable: string, rule: 'mean' | 'median
   const cut =
     rule === 'mean' ? `avg(${v}) OVER ()` : rule === 'median' ? `median(${v}) OVER ()` : `median(${v}) OVER (PARTITION BY year)`;
   return `(${v} > ${cut})::INTEGER AS ${sqlIdent(indicator)}`;
-}
-
-/**
- * Stata's _pctile (the default of winsor2): the p-th percentile of n sorted values is x[np] averaged with
- * x[np+1] when np is a whole number, else x[ceil(np)] (1-based).
- */
-export function stataPercentile(sorted: Float64Array, p: number): number {
-  const n = sorted.length;
-  const np = n * p;
-  const whole = Math.abs(np - Math.round(np)) < 1e-9 ? Math.round(np) : -1;
-  if (whole >= 1 && whole < n) return (sorted[whole - 1] + sorted[whole]) / 2;
-  return sorted[Math.min(n, Math.max(1, Math.ceil(np))) - 1];
 }
 
 export async function transform(ctx: StageContext): Promise<StageReport> {
@@ -69,8 +58,9 @@ export async function transform(ctx: StageContext): Promise<StageReport> {
     const col = sqlIdent(e.name);
     const values = (await db.rows<{ v: number }>(`SELECT ${col} AS v FROM panel_base ORDER BY v`)).map((r) => r.v);
     const sorted = Float64Array.from(values);
-    const lo = stataPercentile(sorted, lowP);
-    const hi = stataPercentile(sorted, highP);
+    // Stata's _pctile rule, as winsor2 (the library's winsorize uses the same quantiles)
+    const lo = quantileSorted(sorted, lowP, 'stata');
+    const hi = quantileSorted(sorted, highP, 'stata');
     winsor.push(`least(greatest(${col}, ${lo}), ${hi}) AS ${sqlIdent(e.name + '_w')}`);
   }
   await db.run(`CREATE OR REPLACE TABLE panel AS SELECT *, ${winsor.join(', ')} FROM panel_base ORDER BY city_code, year`);

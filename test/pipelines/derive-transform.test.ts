@@ -6,7 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { clean } from '../../pipelines/clean.ts';
 import type { StageContext } from '../../pipelines/context.ts';
 import { derive } from '../../pipelines/derive.ts';
-import { stataPercentile, transform } from '../../pipelines/transform.ts';
+import { transform } from '../../pipelines/transform.ts';
+import { winsorize } from '../../estimation/stats/winsorize.ts';
 import { writeWarehouse } from '../../pipelines/warehouse.ts';
 import { StageDb } from '../../pipelines/db.ts';
 import { baseValue, fixtureContext, harmonizedRows } from './fixture.ts';
@@ -54,8 +55,8 @@ describe('transform', () => {
     expect(rows[0].Ind).toBe(rows[0].Ind_level);
     const mean = rows.reduce((s, r) => s + r.DataRes_level, 0) / rows.length;
     for (const r of rows) expect(r.high_data_resources).toBe(r.DataRes_level > mean ? 1 : 0);
-    const ai = Float64Array.from(rows.map((r) => r.AI)).sort();
-    for (const r of rows) expect(r.AI_w).toBe(Math.min(Math.max(r.AI, stataPercentile(ai, 0.01)), stataPercentile(ai, 0.99)));
+    const w = winsorize(rows.map((r) => r.AI), { lower: 0.01, upper: 0.99 });
+    rows.forEach((r, i) => expect(r.AI_w).toBe(w.values[i]));
   });
 
   it('stops on a non-positive value under ln, naming city, year and variable', async () => {
@@ -66,13 +67,6 @@ describe('transform', () => {
     await expect(transform(ctx)).rejects.toThrow('city 嘉峪关 (620200), year 2012, variable Inn: ln needs a value above 0, found 0');
   });
 
-  it("uses Stata's _pctile definition", () => {
-    const x = Float64Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    expect(stataPercentile(x, 0.5)).toBe(5.5); // np = 5 whole: average of 5th and 6th
-    expect(stataPercentile(x, 0.25)).toBe(3); // np = 2.5: the 3rd
-    expect(stataPercentile(x, 0.01)).toBe(1);
-    expect(stataPercentile(x, 0.99)).toBe(10);
-  });
 });
 
 describe('warehouse', () => {

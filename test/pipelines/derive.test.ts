@@ -1,0 +1,48 @@
+import { mkdtempSync, existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { tableFromIPC } from 'apache-arrow';
+import { afterEach, describe, expect, it } from 'vitest';
+import { clean } from '../../pipelines/clean.ts';
+import type { StageContext } from '../../pipelines/context.ts';
+import { derive } from '../../pipelines/derive.ts';
+import { transform } from '../../pipelines/transform.ts';
+import { winsorize } from '../../estimation/stats/winsorize.ts';
+import { writeWarehouse } from '../../pipelines/warehouse.ts';
+import { StageDb } from '../../pipelines/db.ts';
+import { baseValue, fixtureContext, harmonizedRows } from './fixture.ts';
+
+let ctx: StageContext | undefined;
+afterEach(() => ctx?.db.close());
+
+async function upToTransform(rows = harmonizedRows(), settings = {}, outDir?: string) {
+  ctx = await fixtureContext(rows, settings, outDir);
+  await clean(ctx);
+  await derive(ctx);
+  await transform(ctx);
+  return ctx;
+}
+
+describe('derive', () => {
+  it('evaluates the catalogue formulas on canonical units', async () => {
+    const c = await upToTransform();
+    const [r] = await c.db.rows<Record<string, number>>(
+      `SELECT * FROM derived WHERE city_code = '370200' AND year = 2013`);
+    const v = (k: Parameters<typeof baseValue>[0]) => baseValue(k, 1, 2013);
+    expect(r.Inn_level).toBeCloseTo(v('patents_granted'), 6);
+    expect(r.Ind_level).toBeCloseTo((v('gdp_primary') + 2 * v('gdp_secondary') + 3 * v('gdp_tertiary')) / v('gdp'), 12);
+    expect(r.Eco_level).toBeCloseTo(v('gdp') / v('land_area'), 6);
+    expect(r.Huc_level).toBeCloseTo(v('students') / v('population'), 9);
+    expect(r.Fis_level).toBeCloseTo(v('budget_revenue') / v('budget_expenditure'), 12);
+    // Va: the province's volume (亿元 → 万元) split by the city's share of the province's express deliveries
+    const share = v('express_volume') / (baseValue('express_volume', 0, 2013) + v('express_volume'));
+    expect(r.Va_level).toBeCloseTo(baseValue('ecommerce_volume', 0, 2013) * 1e4 * share, 4);
+  });
+
+  it('switches the Eco formula by setting', async () => {
+    const c = await upToTransform(harmonizedRows(), { ecoFormula: 'per_capita' });
+    const [r] = await c.db.rows<Record<string, number>>(`SELECT Eco_level FROM derived WHERE city_code='370100' AND year=2011`);
+    expect(r.Eco_level).toBeCloseTo(baseValue('gdp', 0, 2011) / baseValue('population', 0, 2011), 6);
+  });
+});
+
