@@ -1,9 +1,14 @@
 /**
- * Opening raw files safely: size limits, container checks before any parsing (a decompression bomb is
- * refused from the zip directory's declared sizes), clear one-line errors for files that are not what
- * their name says (a renamed PDF/HTML, a truncated download, a password-protected workbook), and CSV
- * decoding (UTF-8 with or without BOM, GBK).
+ * Opening raw files safely: size limits, container checks before any parsing, clear one-line errors for files
+ * that are not what their name says (a renamed PDF/HTML, a truncated download, a password-protected workbook),
+ * and CSV decoding (UTF-8 with or without BOM, GBK).
+ *
+ * An xlsx container is verified before SheetJS sees it: the zip directory's declared sizes must stay within
+ * limits.maxUncompressedBytes (a decompression bomb is refused before inflating anything), then every entry is
+ * inflated with Node's zlib capped at its declared size and checked against its CRC-32. A damaged deflate
+ * stream can make the spreadsheet parser loop; it is refused here instead.
  */
+import { crc32, inflateRawSync } from 'node:zlib';
 import * as XLSX from 'xlsx';
 import { IngestError } from './errors.ts';
 
@@ -76,6 +81,7 @@ export function checkXlsxContainer(buf: Buffer, file: string, limits: IngestLimi
   if (cdOffset + cdSize > eocd) throw new IngestError({ file }, 'expected a complete xlsx workbook, got a truncated or corrupt zip (central directory out of range)');
   let p = cdOffset;
   let total = 0;
+  const entryList: ZipEntry[] = [];
   for (let i = 0; i < entries; i++) {
     if (p + 46 > buf.length || buf.readUInt32LE(p) !== ZIP_CENTRAL) {
       throw new IngestError({ file }, 'expected a complete xlsx workbook, got a corrupt zip central directory');
@@ -99,9 +105,44 @@ export function checkXlsxContainer(buf: Buffer, file: string, limits: IngestLimi
     if (total > limits.maxUncompressedBytes) {
       throw new IngestError({ file }, `expected at most ${limits.maxUncompressedBytes} uncompressed bytes (limits.maxUncompressedBytes), the zip entries declare more (decompression bomb?)`);
     }
+    entryList.push({ name, method: buf.readUInt16LE(p + 10), crc: buf.readUInt32LE(p + 16), compressed, size, localOffset });
     p += 46 + nameLen + extraLen + commentLen;
   }
+  for (const e of entryList) verifyEntry(buf, file, e);
   return 'zip';
+}
+
+interface ZipEntry {
+  name: string;
+  method: number;
+  crc: number;
+  compressed: number;
+  size: number;
+  localOffset: number;
+}
+
+/** Inflate one entry (capped at its declared size) and compare length and CRC-32 with the directory. */
+function verifyEntry(buf: Buffer, file: string, e: ZipEntry): void {
+  const corrupt = (why: string) => new IngestError({ file }, `expected an intact xlsx workbook, zip entry '${e.name}' is corrupt (${why})`);
+  if (e.localOffset + 30 > buf.length || buf.readUInt32LE(e.localOffset) !== ZIP_LOCAL) throw corrupt('no local header');
+  const start = e.localOffset + 30 + buf.readUInt16LE(e.localOffset + 26) + buf.readUInt16LE(e.localOffset + 28);
+  if (start + e.compressed > buf.length) throw corrupt('data runs past the end of the file');
+  const data = buf.subarray(start, start + e.compressed);
+  let out: Buffer;
+  if (e.method === 0) out = data;
+  else if (e.method === 8) {
+    if (e.size === 0) out = Buffer.alloc(0);
+    else {
+      try {
+        out = inflateRawSync(data, { maxOutputLength: e.size });
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        throw corrupt(code === 'ERR_BUFFER_TOO_LARGE' ? 'inflates to more than its declared size' : 'bad deflate data');
+      }
+    }
+  } else throw corrupt(`compression method ${e.method} is not supported`);
+  if (out.length !== e.size) throw corrupt(`inflates to ${out.length} bytes, declared ${e.size}`);
+  if (crc32(out) >>> 0 !== e.crc >>> 0) throw corrupt('CRC-32 mismatch');
 }
 
 export function readWorkbook(buf: Buffer, file: string, limits: IngestLimits): XLSX.WorkBook {

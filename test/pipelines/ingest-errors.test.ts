@@ -166,6 +166,25 @@ describe('unsafe or broken files', () => {
     expect(e2.expected).toMatch(/decompression bomb/);
   });
 
+  it('decompression bomb with a lying directory: inflating is capped at the declared size', async () => {
+    const buf = Buffer.from(good());
+    const name = Buffer.from('xl/worksheets/sheet1.xml');
+    let cd = buf.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    while (cd >= 0 && !buf.subarray(cd + 46, cd + 46 + name.length).equals(name)) cd = buf.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]), cd + 4);
+    expect(cd).toBeGreaterThan(0);
+    buf.writeUInt32LE(10, cd + 24);
+    const e = await failure([{ path: 'yb/年鉴2015.xlsx', data: buf }], [yb]);
+    expect(e.expected).toBe("expected an intact xlsx workbook, zip entry 'xl/worksheets/sheet1.xml' is corrupt (inflates to more than its declared size)");
+  });
+
+  it('damaged deflate data or CRC', async () => {
+    const buf = Buffer.from(good());
+    const local = buf.indexOf(Buffer.from('xl/worksheets/sheet1.xml'));
+    buf[local + 40] ^= 0xff;
+    const e = await failure([{ path: 'yb/年鉴2015.xlsx', data: buf }], [yb]);
+    expect(e.expected).toMatch(/zip entry 'xl\/worksheets\/sheet1.xml' is corrupt/);
+  });
+
   it('too many rows', async () => {
     const e = await failure([{ path: 'yb/年鉴2015.xlsx', data: good() }], [yb], { maxRows: 3 });
     expect(e).toMatchObject({ sheet: '财政' });
