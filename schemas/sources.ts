@@ -113,6 +113,7 @@ export const LongSource = z.object({
   }),
   indicators: z.array(LongIndicator).min(1),
   header_search_rows: z.number().int().positive().default(30),
+  skip_after_header: z.number().int().min(0).default(0).describe('rows between the header and the data to skip (CSMAR: English field names, units)'),
 });
 
 export const Source = z.discriminatedUnion('layout', [YearbookSource, EpsSource, LongSource]);

@@ -62,7 +62,7 @@ export function readLongTable(t: Table, src: LongSource, ctx: AdapterContext): v
   const codeCol = cols.get('code');
   const provCol = cols.get('province');
 
-  for (let r = headerRow + 1; r < t.rows; r++) {
+  for (let r = headerRow + 1 + src.skip_after_header; r < t.rows; r++) {
     const lead = rowLead(t, r);
     if (lead === '') continue;
     if (isFootnote(lead)) break;

@@ -234,6 +234,18 @@ describe('long-panel adapter', () => {
   });
 });
 
+describe('long-panel adapter: CSMAR-style description rows', () => {
+  it('skips the rows the registry says sit between header and data', async () => {
+    const csv = ['城市代码,城市名称,年份,人工智能企业数', 'CityCode,CityName,Year,AIFirms', '没有单位,没有单位,没有单位,家', '110000,北京市,2020,5'].join('\n');
+    const src = {
+      id: 'csmar', layout: 'long' as const, file: 'v/c.csv', years: { from: 2011, to: 2022 }, skip_after_header: 2,
+      columns: { code: '城市代码', name: '城市名称', year: '年份' }, indicators: [{ indicator: 'ai_firms' as const, column: '人工智能企业数', unit: '家' }],
+    };
+    const { values } = await run([{ path: 'v/c.csv', data: csv }], [src]);
+    expect(values.map((v) => [v.code_raw, v.year, v.value, v.cell])).toEqual([['110000', 2020, 5, 'D4']]);
+  });
+});
+
 describe('number parsing', () => {
   it('accepts documented forms and rejects the rest', () => {
     const ok: Array<[string, number]> = [['1,234.5', 1234.5], ['１２３', 123], ['１，２３４', 1234], [' 12 ', 12], ['0.5', 0.5], ['.5', 0.5], ['1e3', 1000], ['-3', -3], ['12,345,678', 12345678]];
