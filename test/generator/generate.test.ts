@@ -38,7 +38,7 @@ describe('npm run sample', () => {
     const generated = listAll(out);
     expect(generated).toEqual(listAll(RAW));
     expect(files.length).toBe(generated.length - 1); // + sources.json copied from raw/
-    for (const f of generated) expect(sha(join(out, f)), f).toBe(sha(join(RAW, f)));
+    for (const f of generated) expect(sha(join(out, f)), `raw/${f} is stale: run npm run sample and commit raw/`).toBe(sha(join(RAW, f)));
   });
 
   it('--next-edition adds the 2024 edition (data year 2023) and ingest reads it with the default registry', async () => {
