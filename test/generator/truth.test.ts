@@ -201,7 +201,14 @@ describe('truth: Table 1 and Table 2', () => {
     expect(e.table7.high_data_resources.nobs).toBe(1534);
     expect(e.table7.high_digital_infrastructure.nobs).toBe(1270);
     const t5 = e.table5.two_way_fe.coef;
-    expect(t5.AI_r2 - t5.AI_r1).toBeCloseTo(0.033, 2);
-    expect(t5.AI_r3 - t5.AI_r2).toBeCloseTo(-0.019, 2);
+    // Table 5 regime-slope differences: the paper's shape, built larger so that the bootstrap tests detect it
+    const scale = (truth.truthJson as any).targets.table5_slope_differences.scale;
+    expect(t5.AI_r2 - t5.AI_r1).toBeCloseTo(scale.ai * 0.033, 2);
+    expect(t5.AI_r3 - t5.AI_r2).toBeCloseTo(scale.ai * -0.019, 2);
+    expect(t5.AI_r2 - t5.AI_r1).toBeGreaterThan(0.08);
+    expect(t5.AI_r3 - t5.AI_r2).toBeLessThan(-0.04);
+    const va = e.table5.va_two_way_fe.coef, ind = e.table5.ind_two_way_fe.coef;
+    expect(va.AI_r2 - va.AI_r1).toBeCloseTo(scale.va * -0.023, 2);
+    expect(ind.AI_r2 - ind.AI_r1).toBeCloseTo(scale.ind * 0.056, 2);
   });
 });
