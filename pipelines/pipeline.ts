@@ -3,13 +3,14 @@
 // them. Every run is recorded (run_results.json, the warehouse's `runs` table); one run at a time (lock).
 import { SingleBar, Presets } from 'cli-progress';
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PipelineSettings } from '../schemas/settings.ts';
 import type { StageReport } from './context.ts';
 import { runDataTests, type DataTestResult, type DataTestRun } from './data-tests.ts';
 import { StageDb, sqlString } from './db.ts';
-import { codeHash, combine, fileHashes, PROJECT_ROOT, sha256, tableHash } from './fingerprint.ts';
+import { codeHash, combine, listFiles, PROJECT_ROOT, sha256, tableHash } from './fingerprint.ts';
+import { DEFAULT_LIMITS } from './ingest.ts';
 import { acquireLock } from './lock.ts';
 import { COMMON_CODE, STAGES, type Stage } from './stages.ts';
 import { recoverSwap, WAREHOUSE_FILE, PANEL_FILES } from './warehouse.ts';
@@ -82,6 +83,17 @@ function versions(): Record<string, string> {
   const out: Record<string, string> = { node: process.version, project: pkg.version };
   for (const name of Object.keys(pkg.dependencies ?? {})) out[name] = pkg.dependencies[name];
   return out;
+}
+
+/** The ingest stage's inputs: every raw file with its sha256. A file over the ingest size limit is not read (the
+ *  stage refuses it with one line); it is fingerprinted by size and modification time instead. */
+function rawInputs(rawDir: string): StageRecord['inputs'] {
+  return listFiles(rawDir, ['.']).filter((f) => !NOT_INPUTS.test(f)).map((path) => {
+    const full = join(rawDir, path);
+    const st = statSync(full);
+    if (st.size > DEFAULT_LIMITS.maxFileBytes) return { path, sha256: `unread:${st.size}:${st.mtimeMs}` };
+    return { path, sha256: sha256(readFileSync(full)) };
+  });
 }
 
 function readMeta(cacheDir: string, stage: string): StageMeta | undefined {
@@ -164,7 +176,7 @@ export async function runPipeline(options: PipelineOptions): Promise<RunRecord> 
   try {
     for (const stage of STAGES.slice(0, upTo + 1)) {
       const inputs: StageRecord['inputs'] = stage.name === 'ingest'
-        ? fileHashes(rawDir, ['.']).filter((f) => !NOT_INPUTS.test(f.path)).map(({ path, sha256 }) => ({ path, sha256 }))
+        ? rawInputs(rawDir)
         : stage.inputs.map((t) => ({ table: t, hash: hashes.get(t)?.hash, rows: hashes.get(t)?.rows }));
       const parts = {
         code: codeHash([...COMMON_CODE, ...stage.code]),
@@ -228,6 +240,9 @@ export async function runPipeline(options: PipelineOptions): Promise<RunRecord> 
       record.report = report;
       record.data_tests = tests.results;
       mkdirSync(join(cacheDir, stage.name), { recursive: true });
+      // the outputs are overwritten in place: without its meta a half-written cache is never taken as valid
+      // (a run killed here would otherwise leave the old meta next to new or partial outputs)
+      rmSync(join(cacheDir, `${stage.name}.json`), { force: true });
       for (const t of stage.outputs) {
         let h: StageRecord['outputs'][number];
         if (isJs(t)) {
