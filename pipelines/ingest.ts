@@ -41,6 +41,19 @@ export interface IngestOptions {
   limits?: Partial<IngestLimits>;
   /** files parsed concurrently (default 3) */
   concurrency?: number;
+  /** results of files already read, keyed by their bytes and the registry entries reading them (incremental builds) */
+  fileCache?: IngestFileCache;
+}
+
+/** A store of per-file ingest results; `key` covers the file's sha256, the registry entries and the limits. */
+export interface IngestFileCache {
+  get(key: string): IngestedFileResult | undefined;
+  set(key: string, result: IngestedFileResult): void;
+}
+
+export interface IngestedFileResult {
+  file: IngestedFile;
+  values: StagedValue[];
 }
 
 export interface IngestedFile {
@@ -125,7 +138,8 @@ async function ingestFile(
   task: FileTask,
   limits: IngestLimits,
   prov: ProvinceIndex,
-): Promise<{ file: IngestedFile; values: StagedValue[] }> {
+  cache?: IngestFileCache,
+): Promise<IngestedFileResult & { cached: boolean }> {
   const full = join(rawDir, ...task.path.split('/'));
   const st = await stat(full);
   if (st.size > limits.maxFileBytes) {
@@ -133,6 +147,17 @@ async function ingestFile(
   }
   const buf = await readFile(full);
   const sha256 = createHash('sha256').update(buf).digest('hex');
+  const cacheKey = cache
+    ? createHash('sha256').update(JSON.stringify([task.path, sha256, task.reads, limits])).digest('hex')
+    : '';
+  const hit = cache?.get(cacheKey);
+  if (hit) return { ...hit, cached: true };
+  const result = parseFile(task, buf, sha256, limits, prov);
+  cache?.set(cacheKey, result);
+  return { ...result, cached: false };
+}
+
+function parseFile(task: FileTask, buf: Buffer, sha256: string, limits: IngestLimits, prov: ProvinceIndex): IngestedFileResult {
   const values: StagedValue[] = [];
   const tables = new Map<string, Table>();
   const isCsv = /\.(csv|txt)$/i.test(task.path);
@@ -245,7 +270,7 @@ export async function ingest(opts: IngestOptions): Promise<IngestResult> {
   const prov = new ProvinceIndex(provinces());
   const limit = pLimit(Math.max(1, opts.concurrency ?? 3));
   const ordered = [...tasks.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const results = await Promise.all(ordered.map((task) => limit(() => ingestFile(opts.rawDir, task, limits, prov))));
+  const results = await Promise.all(ordered.map((task) => limit(() => ingestFile(opts.rawDir, task, limits, prov, opts.fileCache))));
 
   const values: StagedValue[] = [];
   for (const r of results) for (const v of r.values) values.push(v);
@@ -265,10 +290,13 @@ export async function ingest(opts: IngestOptions): Promise<IngestResult> {
     seen.set(key, v);
   }
 
-  const check = StagedValues.safeParse(values);
+  // values from the cache were checked when they were first read
+  const fresh: StagedValue[] = [];
+  for (const r of results) if (!r.cached) for (const v of r.values) fresh.push(v);
+  const check = StagedValues.safeParse(fresh);
   if (!check.success) {
     const issue = check.error.issues[0];
-    const bad = values[Number(issue.path[0])];
+    const bad = fresh[Number(issue.path[0])];
     throw new IngestError(
       { file: bad?.file ?? '?', sheet: bad?.sheet || undefined, cell: bad?.cell },
       `staged value breaks the contract at ${issue.path.slice(1).join('.')}: ${issue.message}`,

@@ -167,8 +167,12 @@ export async function runPipeline(options: PipelineOptions): Promise<RunRecord> 
     join(cacheDir, stage, isJs(output) ? `${output.slice(3)}.json` : `${output}.parquet`);
   const ensureLoaded = async (output: string) => {
     if (loaded.has(output)) return;
-    const path = cachePath(producer.get(output)!.name, output);
-    if (isJs(output)) memory.set(output, JSON.parse(readFileSync(path, 'utf8')));
+    const from = producer.get(output)!;
+    const path = cachePath(from.name, output);
+    if (isJs(output) && from.restore) {
+      await from.restore({ db: db!, settings, rawDir, outDir, progress: () => {}, memory });
+      for (const t of from.outputs) loaded.add(t);
+    } else if (isJs(output)) memory.set(output, JSON.parse(readFileSync(path, 'utf8')));
     else await db!.run(`CREATE OR REPLACE TABLE ${output} AS SELECT * FROM read_parquet(${sqlString(path)})`);
     loaded.add(output);
   };
@@ -180,14 +184,15 @@ export async function runPipeline(options: PipelineOptions): Promise<RunRecord> 
         : stage.inputs.map((t) => ({ table: t, hash: hashes.get(t)?.hash, rows: hashes.get(t)?.rows }));
       const parts = {
         code: codeHash([...COMMON_CODE, ...stage.code]),
-        settings: combine(settings),
+        // ingest reads files as the registry says; no pipeline setting changes what it stages
+        settings: stage.name === 'ingest' ? 'none' : combine(settings),
         inputs: combine(inputs.map((i) => [i.path ?? i.table, i.sha256 ?? i.hash])),
       };
       const fingerprint = combine(parts);
       const meta = readMeta(cacheDir, stage.name);
       const outputsPresent = stage.name === 'warehouse'
         ? [WAREHOUSE_FILE, ...PANEL_FILES].every((f) => existsSync(join(outDir, f)))
-        : stage.outputs.every((t) => existsSync(cachePath(stage.name, t)));
+        : stage.outputs.every((t) => (isJs(t) && stage.restore) || existsSync(cachePath(stage.name, t)));
       const reason = whyRun(meta, parts, outputsPresent, run.full, inputs);
       const record: StageRecord = { stage: stage.name, status: 'ran', reason: reason ?? 'unchanged', fingerprint, seconds: 0, inputs, outputs: [], data_tests: [] };
       run.stages.push(record);
@@ -247,9 +252,14 @@ export async function runPipeline(options: PipelineOptions): Promise<RunRecord> 
         let h: StageRecord['outputs'][number];
         if (isJs(t)) {
           const value = memory.get(t);
-          const json = JSON.stringify(value);
-          writeFileSync(cachePath(stage.name, t), json);
-          h = { table: t, rows: Array.isArray(value) ? value.length : 1, hash: sha256(json) };
+          const rows = Array.isArray(value) ? value.length : 1;
+          const known = memory.get(`${t}#hash`) as string | undefined;
+          if (known && stage.restore) h = { table: t, rows, hash: known };
+          else {
+            const json = JSON.stringify(value);
+            writeFileSync(cachePath(stage.name, t), json);
+            h = { table: t, rows, hash: sha256(json) };
+          }
         } else {
           h = { table: t, ...(await tableHash(db!, t)) };
           await db!.run(`COPY ${t} TO ${sqlString(cachePath(stage.name, t))} (FORMAT parquet)`);

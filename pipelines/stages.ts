@@ -11,6 +11,11 @@ import { writeWarehouse } from './warehouse.ts';
 import type { StagedValue } from '../schemas/staged.ts';
 import type { DataTest } from './data-tests.ts';
 import { MODEL_VARIABLES } from './model-variables.ts';
+import { DirectoryFileCache } from './file-cache.ts';
+import { codeHash, combine } from './fingerprint.ts';
+import { join } from 'node:path';
+
+const INGEST_CODE = ['pipelines/ingest.ts', 'pipelines/ingest/', 'pipelines/file-cache.ts'];
 
 export interface Stage {
   name: string;
@@ -24,6 +29,8 @@ export interface Stage {
   outputs: string[];
   /** data tests on its outputs */
   tests: DataTest[];
+  /** recompute its in-memory (`js:`) outputs cheaply when a later stage needs them and the stage was skipped */
+  restore?: (ctx: StageContext) => Promise<void>;
   run(ctx: StageContext): Promise<StageReport>;
 }
 
@@ -44,8 +51,12 @@ const HARMONIZED_COLUMNS: ColumnSpec[] = [
 ];
 
 async function runIngest(ctx: StageContext): Promise<StageReport> {
-  const result = await ingest({ rawDir: ctx.rawDir });
+  const cache = new DirectoryFileCache(join(ctx.outDir, '.cache', 'ingest-files'), codeHash([...COMMON_CODE, ...INGEST_CODE]));
+  const result = await ingest({ rawDir: ctx.rawDir, fileCache: cache });
+  cache.prune();
   ctx.memory.set('js:staged', result.values);
+  // the output is identified by the files' cache keys: no need to hash 70,000 values
+  ctx.memory.set('js:staged#hash', combine(cache.keys()));
   await ctx.db.createAndAppend(
     'stg_files',
     [{ name: 'path', type: 'VARCHAR' }, { name: 'sha256', type: 'VARCHAR' }, { name: 'bytes', type: 'INTEGER' },
@@ -83,7 +94,8 @@ const w = (severity: 'error' | 'warn') => severity;
 export const STAGES: Stage[] = [
   {
     name: 'ingest', does: 'read the raw spreadsheets declared in the source registry', run: runIngest,
-    code: ['pipelines/ingest.ts', 'pipelines/ingest/'], inputs: [], outputs: ['js:staged', 'stg_files'],
+    restore: async (ctx) => { await runIngest(ctx); },
+    code: INGEST_CODE, inputs: [], outputs: ['js:staged', 'stg_files'],
     // every staged value is checked against its zod contract (schemas/staged.ts) inside the stage
     tests: [
       { name: 'stg_files_unique_path', table: 'stg_files', severity: w('error'), kind: 'unique', columns: ['path'] },
