@@ -1,31 +1,13 @@
-import { mkdtempSync, existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { tableFromIPC } from 'apache-arrow';
 import { afterEach, describe, expect, it } from 'vitest';
-import { clean } from '../../pipelines/clean.ts';
 import type { StageContext } from '../../pipelines/context.ts';
-import { derive } from '../../pipelines/derive.ts';
-import { transform } from '../../pipelines/transform.ts';
-import { winsorize } from '../../estimation/stats/winsorize.ts';
-import { writeWarehouse } from '../../pipelines/warehouse.ts';
-import { StageDb } from '../../pipelines/db.ts';
-import { baseValue, fixtureContext, harmonizedRows } from './fixture.ts';
+import { baseValue, harmonizedRows, upToTransform } from './fixture.ts';
 
 let ctx: StageContext | undefined;
 afterEach(() => ctx?.db.close());
 
-async function upToTransform(rows = harmonizedRows(), settings = {}, outDir?: string) {
-  ctx = await fixtureContext(rows, settings, outDir);
-  await clean(ctx);
-  await derive(ctx);
-  await transform(ctx);
-  return ctx;
-}
-
 describe('derive', () => {
   it('evaluates the catalogue formulas on canonical units', async () => {
-    const c = await upToTransform();
+    const c = ctx = await upToTransform();
     const [r] = await c.db.rows<Record<string, number>>(
       `SELECT * FROM derived WHERE city_code = '370200' AND year = 2013`);
     const v = (k: Parameters<typeof baseValue>[0]) => baseValue(k, 1, 2013);
@@ -40,7 +22,7 @@ describe('derive', () => {
   });
 
   it('switches the Eco formula by setting', async () => {
-    const c = await upToTransform(harmonizedRows(), { ecoFormula: 'per_capita' });
+    const c = ctx = await upToTransform(harmonizedRows(), { ecoFormula: 'per_capita' });
     const [r] = await c.db.rows<Record<string, number>>(`SELECT Eco_level FROM derived WHERE city_code='370100' AND year=2011`);
     expect(r.Eco_level).toBeCloseTo(baseValue('gdp', 0, 2011) / baseValue('population', 0, 2011), 6);
   });

@@ -3,6 +3,9 @@ import { RAW_INDICATORS, type RawIndicator } from '../../schemas/indicators.ts';
 import { defaultSettings, type PipelineSettings } from '../../schemas/settings.ts';
 import type { StageContext } from '../../pipelines/context.ts';
 import { StageDb, type ColumnSpec } from '../../pipelines/db.ts';
+import { clean } from '../../pipelines/clean.ts';
+import { derive } from '../../pipelines/derive.ts';
+import { transform } from '../../pipelines/transform.ts';
 
 export const CITIES = [
   { city_code: '370100', city_name: '济南', province: '山东', province_code: '370000', region: 'east', is_municipality: false },
@@ -76,4 +79,13 @@ export async function fixtureContext(
     db, settings: { ...defaultSettings(), firstYear: 2011, ...settings }, rawDir: '/nonexistent', outDir,
     progress: () => {}, memory: new Map(),
   };
+}
+
+/** The fixture run through clean, derive and transform (the caller closes ctx.db). */
+export async function upToTransform(rows = harmonizedRows(), settings: Partial<PipelineSettings> = {}, outDir?: string): Promise<StageContext> {
+  const ctx = await fixtureContext(rows, settings, outDir);
+  await clean(ctx);
+  await derive(ctx);
+  await transform(ctx);
+  return ctx;
 }

@@ -1,31 +1,17 @@
-import { mkdtempSync, existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { tableFromIPC } from 'apache-arrow';
 import { afterEach, describe, expect, it } from 'vitest';
 import { clean } from '../../pipelines/clean.ts';
 import type { StageContext } from '../../pipelines/context.ts';
 import { derive } from '../../pipelines/derive.ts';
 import { transform } from '../../pipelines/transform.ts';
 import { winsorize } from '../../estimation/stats/winsorize.ts';
-import { writeWarehouse } from '../../pipelines/warehouse.ts';
-import { StageDb } from '../../pipelines/db.ts';
-import { baseValue, fixtureContext, harmonizedRows } from './fixture.ts';
+import { fixtureContext, harmonizedRows, upToTransform } from './fixture.ts';
 
 let ctx: StageContext | undefined;
 afterEach(() => ctx?.db.close());
 
-async function upToTransform(rows = harmonizedRows(), settings = {}, outDir?: string) {
-  ctx = await fixtureContext(rows, settings, outDir);
-  await clean(ctx);
-  await derive(ctx);
-  await transform(ctx);
-  return ctx;
-}
-
 describe('transform', () => {
   it('logs as the catalogue says and adds groups and winsorized copies', async () => {
-    const c = await upToTransform();
+    const c = ctx = await upToTransform();
     const rows = await c.db.rows<Record<string, number>>('SELECT * FROM panel ORDER BY city_code, year');
     expect(rows).toHaveLength(12);
     expect(rows[0].Inn).toBeCloseTo(Math.log(rows[0].Inn_level), 12);

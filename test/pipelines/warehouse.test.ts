@@ -1,32 +1,20 @@
-import { mkdtempSync, existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { afterEach, describe, expect, it } from 'vitest';
-import { clean } from '../../pipelines/clean.ts';
 import type { StageContext } from '../../pipelines/context.ts';
-import { derive } from '../../pipelines/derive.ts';
-import { transform } from '../../pipelines/transform.ts';
-import { winsorize } from '../../estimation/stats/winsorize.ts';
-import { writeWarehouse } from '../../pipelines/warehouse.ts';
 import { StageDb } from '../../pipelines/db.ts';
-import { baseValue, fixtureContext, harmonizedRows } from './fixture.ts';
+import { writeWarehouse } from '../../pipelines/warehouse.ts';
+import { baseValue, harmonizedRows, upToTransform } from './fixture.ts';
 
 let ctx: StageContext | undefined;
 afterEach(() => ctx?.db.close());
 
-async function upToTransform(rows = harmonizedRows(), settings = {}, outDir?: string) {
-  ctx = await fixtureContext(rows, settings, outDir);
-  await clean(ctx);
-  await derive(ctx);
-  await transform(ctx);
-  return ctx;
-}
-
 describe('warehouse', () => {
   it('writes duckdb, parquet and arrow with the same panel rows', async () => {
     const out = mkdtempSync(join(tmpdir(), 'wh-'));
-    const c = await upToTransform(harmonizedRows(), {}, out);
+    const c = ctx = await upToTransform(harmonizedRows(), {}, out);
     await c.db.run(`CREATE TABLE harmonized_copy AS SELECT 1`); // unrelated tables are not copied
     await writeWarehouse(c);
     const db = await StageDb.open(join(out, 'warehouse.duckdb'));
@@ -44,12 +32,11 @@ describe('warehouse', () => {
     const out = mkdtempSync(join(tmpdir(), 'wh-'));
     mkdirSync(out, { recursive: true });
     writeFileSync(join(out, 'warehouse.duckdb'), 'previous');
-    const c = await upToTransform(harmonizedRows(), {}, out);
+    const c = ctx = await upToTransform(harmonizedRows(), {}, out);
     await c.db.run('DROP TABLE quality_drops'); // the write fails half-way
     await expect(writeWarehouse(c)).rejects.toThrow();
     expect(readFileSync(join(out, 'warehouse.duckdb'), 'utf8')).toBe('previous');
     expect(existsSync(join(out, 'panel.parquet'))).toBe(false);
-    const { readdirSync } = await import('node:fs');
     expect(readdirSync(out).filter((f) => f.startsWith('.tmp'))).toEqual([]);
   });
 });
