@@ -154,6 +154,9 @@ export async function runPipeline(options: PipelineOptions): Promise<RunRecord> 
   if (!dry && recoverSwap(outDir)) run.recovered.push('completed the warehouse swap of a run killed after its commit point');
 
   const db = dry ? undefined : await StageDb.open();
+  // one thread: with several, the order in which DuckDB adds up doubles (window sums over a join, merged
+  // predecessors) depends on scheduling and the last bits of Va and others changed from build to build
+  await db?.run('SET threads = 1');
   const hashes = new Map<string, StageRecord['outputs'][number]>();
   const producer = new Map<string, Stage>();
   for (const s of STAGES) for (const t of s.outputs) producer.set(t, s);

@@ -116,8 +116,14 @@ function commitSwap(outDir: string, tmp: string, files: string[]): void {
 }
 
 function finishSwap(outDir: string, tmp: string, files: string[]): void {
-  // the database last: it is what readers open first
-  for (const file of files) if (existsSync(join(tmp, file))) renameSync(join(tmp, file), join(outDir, file));
+  // the database last: it is what readers open first. A write-ahead log left next to the previous database
+  // (a run killed while recording itself in the runs table) belongs to that file: it must not be replayed
+  // into the new one
+  for (const file of files) {
+    if (!existsSync(join(tmp, file))) continue;
+    if (file.endsWith('.duckdb')) rmSync(join(outDir, `${file}.wal`), { force: true });
+    renameSync(join(tmp, file), join(outDir, file));
+  }
   rmSync(join(outDir, JOURNAL), { force: true });
 }
 
