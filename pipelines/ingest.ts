@@ -43,6 +43,8 @@ export interface IngestOptions {
   concurrency?: number;
   /** results of files already read, keyed by their bytes and the registry entries reading them (incremental builds) */
   fileCache?: IngestFileCache;
+  /** called after each file (files done, files in all), for a progress bar */
+  onFile?: (done: number, total: number) => void;
 }
 
 /** A store of per-file ingest results; `key` covers the file's sha256, the registry entries and the limits. */
@@ -270,7 +272,12 @@ export async function ingest(opts: IngestOptions): Promise<IngestResult> {
   const prov = new ProvinceIndex(provinces());
   const limit = pLimit(Math.max(1, opts.concurrency ?? 3));
   const ordered = [...tasks.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const results = await Promise.all(ordered.map((task) => limit(() => ingestFile(opts.rawDir, task, limits, prov, opts.fileCache))));
+  let done = 0;
+  const results = await Promise.all(ordered.map((task) => limit(async () => {
+    const r = await ingestFile(opts.rawDir, task, limits, prov, opts.fileCache);
+    opts.onFile?.(++done, ordered.length);
+    return r;
+  })));
 
   const values: StagedValue[] = [];
   for (const r of results) for (const v of r.values) values.push(v);

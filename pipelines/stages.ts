@@ -52,7 +52,7 @@ const HARMONIZED_COLUMNS: ColumnSpec[] = [
 
 async function runIngest(ctx: StageContext): Promise<StageReport> {
   const cache = new DirectoryFileCache(join(ctx.outDir, '.cache', 'ingest-files'), codeHash([...COMMON_CODE, ...INGEST_CODE]));
-  const result = await ingest({ rawDir: ctx.rawDir, fileCache: cache });
+  const result = await ingest({ rawDir: ctx.rawDir, fileCache: cache, onFile: ctx.progress });
   cache.prune();
   ctx.memory.set('js:staged', result.values);
   // the output is identified by the files' cache keys: no need to hash 70,000 values
