@@ -96,6 +96,23 @@ function rawInputs(rawDir: string): StageRecord['inputs'] {
   });
 }
 
+/** The settings each stage reads (its fingerprint covers only these, so a transform setting does not rerun the
+ *  clean stage). A stage not listed, and a setting no stage lists, count for every stage. */
+const STAGE_SETTINGS: Record<string, Array<keyof PipelineSettings>> = {
+  ingest: [],
+  harmonize: ['mergePolicy'],
+  clean: ['firstYear', 'lastYear', 'edgeCarry', 'ecoFormula'],
+  derive: ['ecoFormula'],
+  transform: ['ecoFormula', 'splitRule', 'winsorize'],
+};
+const LISTED_SETTINGS = new Set<string>(Object.values(STAGE_SETTINGS).flat());
+
+export function stageSettings(stage: string, settings: PipelineSettings): Partial<PipelineSettings> {
+  const read = STAGE_SETTINGS[stage];
+  if (!read) return settings;
+  return Object.fromEntries(Object.entries(settings).filter(([k]) => read.includes(k as keyof PipelineSettings) || !LISTED_SETTINGS.has(k)));
+}
+
 function readMeta(cacheDir: string, stage: string): StageMeta | undefined {
   const path = join(cacheDir, `${stage}.json`);
   if (!existsSync(path)) return undefined;
@@ -188,7 +205,7 @@ export async function runPipeline(options: PipelineOptions): Promise<RunRecord> 
       const parts = {
         code: codeHash([...COMMON_CODE, ...stage.code]),
         // ingest reads files as the registry says; no pipeline setting changes what it stages
-        settings: stage.name === 'ingest' ? 'none' : combine(settings),
+        settings: stage.name === 'ingest' ? 'none' : combine(stageSettings(stage.name, settings)),
         inputs: combine(inputs.map((i) => [i.path ?? i.table, i.sha256 ?? i.hash])),
       };
       const fingerprint = combine(parts);
@@ -217,6 +234,9 @@ export async function runPipeline(options: PipelineOptions): Promise<RunRecord> 
       }
 
       for (const t of stage.inputs) await ensureLoaded(t);
+      // tables of earlier stages that its data tests look up (e.g. panel → dim_city) are needed as well:
+      // when this stage reruns alone, they are only in the cache
+      for (const t of testedTables(stage, producer)) await ensureLoaded(t);
       if (stage.name === 'warehouse') await collectTestFailures(db!, metas);
 
       let bar: SingleBar | undefined;
@@ -293,6 +313,17 @@ export async function runPipeline(options: PipelineOptions): Promise<RunRecord> 
     }
   }
   return run;
+}
+
+/** Tables made by earlier stages that the data tests of `stage` read. */
+function testedTables(stage: Stage, producer: Map<string, Stage>): string[] {
+  const names = new Set<string>();
+  for (const t of stage.tests) {
+    names.add(t.table);
+    if (t.kind === 'relationship') for (const to of t.to) names.add(to.table);
+    if (t.kind === 'sql') for (const name of producer.keys()) if (new RegExp(`\\b${name}\\b`).test(t.sql)) names.add(name);
+  }
+  return [...names].filter((n) => producer.has(n) && producer.get(n) !== stage && !isJs(n));
 }
 
 /** Warn-level failing rows of every stage of this build, for the warehouse's test_failures table. */
