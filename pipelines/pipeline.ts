@@ -304,12 +304,21 @@ export async function runPipeline(options: PipelineOptions): Promise<RunRecord> 
     run.ended_at = new Date().toISOString();
     db?.close();
     if (!dry) {
-      mkdirSync(cacheDir, { recursive: true });
-      appendFileSync(join(cacheDir, 'runs.jsonl'), JSON.stringify(run) + '\n');
-      if (run.status === 'success' && existsSync(join(outDir, WAREHOUSE_FILE)) && upTo === STAGES.length - 1)
-        await recordRuns(join(outDir, WAREHOUSE_FILE), join(cacheDir, 'runs.jsonl'));
-      writeJsonAtomic(join(outDir, 'run_results.json'), run);
-      lock?.release();
+      try {
+        mkdirSync(cacheDir, { recursive: true });
+        appendFileSync(join(cacheDir, 'runs.jsonl'), JSON.stringify(run) + '\n');
+        if (run.status === 'success' && existsSync(join(outDir, WAREHOUSE_FILE)) && upTo === STAGES.length - 1) {
+          try {
+            await recordRuns(join(outDir, WAREHOUSE_FILE), join(cacheDir, 'runs.jsonl'));
+          } catch (e) {
+            // the new warehouse is in place; a reader that opened it this instant holds its file lock
+            log(`warehouse  runs table not updated (${(e as Error).message.split('\n')[0]}); the next run records it`);
+          }
+        }
+        writeJsonAtomic(join(outDir, 'run_results.json'), run);
+      } finally {
+        lock?.release();
+      }
     }
   }
   return run;
