@@ -18,6 +18,7 @@ import {
 const YB = (edition: number) => `yearbook/中国城市统计年鉴${edition}.xlsx`;
 const PATENTS = 'eps/中国城市数据库_专利.xlsx';
 const VENDOR = 'vendor/ai_enterprises.csv';
+const EXPRESS = 'eps/中国城市数据库_快递业务量.xlsx';
 
 let raw: string;
 let out: string;
@@ -132,6 +133,15 @@ describe('broken or unsafe files: refused, warehouse untouched', () => {
 });
 
 describe('layout problems: refused, warehouse untouched', () => {
+  it('the CLI prints a harmonize error as one line and exits 2', () => {
+    editSheet(YB(2016), '2-7 综合经济', (ws) => { ws[`A${rowOf(ws, '石家庄')}`] = { t: 's', v: '火星' }; });
+    const r = runCli(['--raw', raw, '--out', out]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^error: file ${YB(2016)}, sheet 2-7 综合经济, cell B\\d+, year 2015: .*unknown city '火星'.*\\n$`));
+    expect(r.stderr.split('\n')).toHaveLength(2);
+    expect(warehouseFiles(out)).toEqual(before);
+  });
+
   it('an empty sheet', async () => {
     editWorkbook(path(YB(2016)), (wb) => { wb.Sheets['2-20 教育'] = XLSX.utils.aoa_to_sheet([]); });
     expect(await refused()).toBe(`ingest: file ${YB(2016)}, sheet 2-20 教育: expected a yearbook table, got an empty sheet`);
@@ -297,7 +307,16 @@ describe('accepted by design: converted, the panel equals the uncorrupted build'
       ws[addr] = { t: 's', v: '石门市' };
       at.renamed = { file: PATENTS, sheet: '专利授权数', cell: `C${addr.slice(1)}` };
     });
-    // 8. the vendor CSV in GBK (no BOM) with an extra column
+    // 8. an EPS export with an extra column after the years
+    editSheet(EXPRESS, '快递业务量', (ws) => {
+      const range = XLSX.utils.decode_range(ws['!ref']!);
+      const extra = XLSX.utils.encode_col(range.e.c + 1);
+      ws[`${extra}6`] = { t: 's', v: '备注' };
+      ws[`${extra}7`] = { t: 's', v: '口径调整' };
+      range.e.c += 1;
+      ws['!ref'] = XLSX.utils.encode_range(range);
+    });
+    // 9. the vendor CSV in GBK (no BOM) with an extra column
     const csv = readFileSync(path(VENDOR), 'utf8').replace(/^\uFEFF/, '');
     const lines = csv.split(/\r?\n/);
     const withExtra = lines.map((l, i) => (l === '' ? l : `${l},${i === 0 ? '备注' : '无'}`)).join('\n');
@@ -376,6 +395,14 @@ describe('accepted by design: converted, the panel equals the uncorrupted build'
     expect((await staged('extra')).value).toBe(orig.extra);
     const [r] = await queryWarehouse<{ n: bigint }>(accOut, `SELECT count(*) n FROM w.stg_values WHERE sheet = '__proto__' OR name_raw IN ('__proto__', 'constructor')`);
     expect(Number(r.n)).toBe(0);
+  });
+
+  it('an extra column in an EPS export is ignored', async () => {
+    const q = `SELECT count(*) n, sum(hash(cell, value, city_code, year)) h FROM w.stg_values WHERE file = '${EXPRESS}'`;
+    const [a] = await queryWarehouse<{ n: bigint; h: bigint }>(accOut, q);
+    const [b] = await queryWarehouse<{ n: bigint; h: bigint }>(out, q);
+    expect(Number(a.n)).toBeGreaterThan(3000);
+    expect(a).toEqual(b);
   });
 
   it('a renamed city whose code is known: mapped by its code (no crosswalk entry needed)', async () => {
