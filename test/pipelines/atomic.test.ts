@@ -84,11 +84,11 @@ describe('a run killed at any moment', () => {
     await killAt((p) => waitForOutput(p, /^transform /m));
   });
 
-  it('killed during the warehouse stage: the new database is in the temporary folder, not yet swapped', async () => {
+  it('killed during the warehouse stage: the new database is being written in the temporary folder', async () => {
     const { pid } = await killAt(async (p) => {
       for (;;) {
         const tmp = temps().find((t) => t.startsWith(`.tmp-${p.child.pid}-`));
-        if (tmp && existsSync(join(out, tmp, 'panel.parquet'))) return;
+        if (tmp && existsSync(join(out, tmp, 'warehouse.duckdb'))) return;
         if (p.child.exitCode !== null) return;
         await sleep(5);
       }
