@@ -44,7 +44,7 @@ export async function clean(ctx: StageContext): Promise<StageReport> {
   }
 
   await db.runFile('clean_normalize.sql', { first_year: firstYear, last_year: lastYear });
-  await db.runFile('clean_impute.sql', { first_year: firstYear, last_year: lastYear, edge_carry: settings.edgeCarry });
+  await db.runFile('clean_impute.sql', { first_year: firstYear, last_year: lastYear, edge_carry: settings.edgeCarry, max_gap: settings.maxInterpolatedGap });
   await db.runFile('clean_drops.sql');
 
   const tables = {

@@ -15,7 +15,7 @@ export class DataError extends Error {
       where.year !== undefined && `year ${where.year}`,
       where.variable && `variable ${where.variable}`,
     ].filter(Boolean);
-    super(`${parts.join(', ')}: ${expected}`);
+    super(parts.length ? `${parts.join(', ')}: ${expected}` : expected);
     this.name = 'DataError';
   }
 }

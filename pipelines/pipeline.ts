@@ -101,7 +101,7 @@ function rawInputs(rawDir: string): StageRecord['inputs'] {
 const STAGE_SETTINGS: Record<string, Array<keyof PipelineSettings>> = {
   ingest: [],
   harmonize: ['mergePolicy'],
-  clean: ['firstYear', 'lastYear', 'edgeCarry', 'ecoFormula'],
+  clean: ['firstYear', 'lastYear', 'edgeCarry', 'maxInterpolatedGap', 'ecoFormula'],
   derive: ['ecoFormula'],
   transform: ['ecoFormula', 'splitRule', 'winsorize'],
 };

@@ -15,11 +15,12 @@ const program = new Command()
   .option('--full', 'rebuild every stage, ignoring fingerprints')
   .option('--dry-run', 'print which stages would run and why; change nothing')
   .option('--edge-carry <years>', 'years carried at the edges of a series', (v) => Number.parseInt(v, 10))
+  .option('--max-gap <years>', 'longest interior gap interpolated (longer gaps stay missing)', (v) => Number.parseInt(v, 10))
   .addOption(new Option('--eco <formula>', 'Eco as GDP per land area (paper) or per capita').choices(['land_area', 'per_capita']))
   .addOption(new Option('--split-rule <rule>', 'high/low heterogeneity split').choices(['mean', 'median', 'year_median']))
   .action(async (opts) => {
     const settings = Object.fromEntries(
-      Object.entries({ mergePolicy: opts.mergePolicy, edgeCarry: opts.edgeCarry, ecoFormula: opts.eco, splitRule: opts.splitRule })
+      Object.entries({ mergePolicy: opts.mergePolicy, edgeCarry: opts.edgeCarry, maxInterpolatedGap: opts.maxGap, ecoFormula: opts.eco, splitRule: opts.splitRule })
         .filter(([, v]) => v !== undefined),
     );
     const t0 = performance.now();

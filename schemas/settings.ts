@@ -12,6 +12,8 @@ export const PipelineSettings = z.object({
   lastYear: z.number().int().optional(),
   /** boundary changes: add a predecessor (莱芜) into its successor for earlier years, or drop its rows */
   mergePolicy: z.enum(['merge', 'drop']).default('merge'),
+  /** interior gaps of at most this many consecutive years are interpolated; longer ones stay missing */
+  maxInterpolatedGap: z.number().int().min(0).default(2),
   /** at most this many years are carried (nearest value) at the start or end of a city's series */
   edgeCarry: z.number().int().min(0).default(1),
   /** Eco: the paper's GDP / land area, or GDP per capita (what Table 1's moments look like) */

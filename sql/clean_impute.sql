@@ -1,5 +1,6 @@
--- Fill gaps within each unit's series: interior gaps by linear interpolation between the nearest observed
--- years, at most ${edge_carry} year(s) at either edge by carrying the nearest value. Everything filled is flagged.
+-- Fill gaps within each unit's series: interior gaps of at most ${max_gap} year(s) by linear interpolation
+-- between the nearest observed years, at most ${edge_carry} year(s) at either edge by carrying the nearest
+-- value. Longer gaps stay missing. Everything filled is flagged.
 CREATE OR REPLACE TABLE clean_values AS
 WITH grid AS (
   SELECT u.unit_code AS city_code, y.year, i.indicator, v.value
@@ -22,14 +23,16 @@ neighbours AS (
 SELECT city_code, year, indicator,
   CASE
     WHEN value IS NOT NULL THEN value
-    WHEN prev_year IS NOT NULL AND next_year IS NOT NULL
+    WHEN prev_year IS NOT NULL AND next_year IS NOT NULL AND next_year - prev_year - 1 <= ${max_gap}
       THEN prev_value + (next_value - prev_value) * (year - prev_year) / (next_year - prev_year)
+    WHEN prev_year IS NOT NULL AND next_year IS NOT NULL THEN NULL
     WHEN prev_year IS NOT NULL AND year - prev_year <= ${edge_carry} THEN prev_value
     WHEN next_year IS NOT NULL AND next_year - year <= ${edge_carry} THEN next_value
   END AS value,
   CASE
     WHEN value IS NOT NULL THEN 'observed'
-    WHEN prev_year IS NOT NULL AND next_year IS NOT NULL THEN 'interpolated'
+    WHEN prev_year IS NOT NULL AND next_year IS NOT NULL AND next_year - prev_year - 1 <= ${max_gap} THEN 'interpolated'
+    WHEN prev_year IS NOT NULL AND next_year IS NOT NULL THEN 'missing'
     WHEN prev_year IS NOT NULL AND year - prev_year <= ${edge_carry} THEN 'carried'
     WHEN next_year IS NOT NULL AND next_year - year <= ${edge_carry} THEN 'carried'
     ELSE 'missing'

@@ -59,6 +59,20 @@ describe('clean', () => {
     expect(report.tables.clean_kept).toBe(3);
   });
 
+  it('interpolates interior gaps up to maxInterpolatedGap years and leaves longer ones missing', async () => {
+    const gap = harmonizedRows((r) =>
+      r.indicator === 'edu_exp' && r.city_code === '370100' && (r.year === 2012 || r.year === 2013) ? null : r);
+    ctx = await fixtureContext(gap, { maxInterpolatedGap: 2 });
+    let report = await clean(ctx);
+    expect((await valueOf(ctx, '370100', 2013, 'edu_exp')).method).toBe('interpolated');
+    expect(report.tables.clean_kept).toBe(3);
+    ctx.db.close();
+    ctx = await fixtureContext(gap, { maxInterpolatedGap: 1 });
+    report = await clean(ctx);
+    expect(await valueOf(ctx, '370100', 2013, 'edu_exp')).toEqual({ value: null, method: 'missing' });
+    expect(report.tables.clean_kept).toBe(2);
+  });
+
   it('adds a merged predecessor into its successor, and only when both parts are present', async () => {
     const rows = harmonizedRows();
     const part = (year: number, value: number | null) => ({
