@@ -248,7 +248,7 @@ export class FastSearcher {
       return f.index;
     });
     const crosses = idx.map((f) => this.cross(f));
-    let gInv = new Float64Array(0);
+    let gInv: Float64Array = new Float64Array(0);
     const aF = idx.map((f) => state.a[f]);
     let ssrF = state.ee0;
     const gaF = new Float64Array(p);
