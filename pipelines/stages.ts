@@ -89,7 +89,6 @@ async function runHarmonize(ctx: StageContext): Promise<StageReport> {
     detail: `${dropped} rows dropped by policy` };
 }
 
-const w = (severity: 'error' | 'warn') => severity;
 
 export const STAGES: Stage[] = [
   {
@@ -98,7 +97,7 @@ export const STAGES: Stage[] = [
     code: INGEST_CODE, inputs: [], outputs: ['js:staged', 'stg_files'],
     // every staged value is checked against its zod contract (schemas/staged.ts) inside the stage
     tests: [
-      { name: 'stg_files_unique_path', table: 'stg_files', severity: w('error'), kind: 'unique', columns: ['path'] },
+      { name: 'stg_files_unique_path', table: 'stg_files', severity: 'error', kind: 'unique', columns: ['path'] },
     ],
   },
   {
@@ -106,11 +105,11 @@ export const STAGES: Stage[] = [
     code: ['pipelines/harmonize.ts', 'pipelines/harmonize/', 'reference/'], inputs: ['js:staged'],
     outputs: ['harmonized', 'dim_city', 'dim_province'],
     tests: [
-      { name: 'harmonized_provenance_not_null', table: 'harmonized', severity: w('error'), kind: 'not_null', columns: ['file', 'sheet', 'cell', 'file_sha256', 'indicator', 'year'] },
-      { name: 'harmonized_year_range', table: 'harmonized', severity: w('error'), kind: 'accepted_range', column: 'year', min: 1949, max: 2100 },
-      { name: 'harmonized_city_known', table: 'harmonized', severity: w('error'), kind: 'relationship', column: 'city_code',
+      { name: 'harmonized_provenance_not_null', table: 'harmonized', severity: 'error', kind: 'not_null', columns: ['file', 'sheet', 'cell', 'file_sha256', 'indicator', 'year'] },
+      { name: 'harmonized_year_range', table: 'harmonized', severity: 'error', kind: 'accepted_range', column: 'year', min: 1949, max: 2100 },
+      { name: 'harmonized_city_known', table: 'harmonized', severity: 'error', kind: 'relationship', column: 'city_code',
         to: [{ table: 'dim_city', column: 'city_code' }, { table: 'dim_province', column: 'province_code' }] },
-      { name: 'dim_city_unique', table: 'dim_city', severity: w('error'), kind: 'unique', columns: ['city_code'] },
+      { name: 'dim_city_unique', table: 'dim_city', severity: 'error', kind: 'unique', columns: ['city_code'] },
     ],
   },
   {
@@ -119,9 +118,9 @@ export const STAGES: Stage[] = [
     inputs: ['harmonized', 'dim_city', 'dim_province'],
     outputs: ['clean_values', 'quality_imputations', 'quality_drops', 'clean_kept', 'ref_indicators', 'required_indicators'],
     tests: [
-      { name: 'clean_unique_unit_year_indicator', table: 'clean_values', severity: w('error'), kind: 'unique', columns: ['city_code', 'year', 'indicator'] },
-      { name: 'clean_non_negative', table: 'clean_values', severity: w('error'), kind: 'accepted_range', column: 'value', min: 0 },
-      { name: 'land_area_no_unexplained_jump', table: 'clean_values', severity: w('warn'), kind: 'sql',
+      { name: 'clean_unique_unit_year_indicator', table: 'clean_values', severity: 'error', kind: 'unique', columns: ['city_code', 'year', 'indicator'] },
+      { name: 'clean_non_negative', table: 'clean_values', severity: 'error', kind: 'accepted_range', column: 'value', min: 0 },
+      { name: 'land_area_no_unexplained_jump', table: 'clean_values', severity: 'warn', kind: 'sql',
         description: 'land area changing by more than 20% in a year, outside a recorded boundary change',
         sql: `SELECT city_code, year, value, prev FROM (
                 SELECT city_code, year, value, lag(value) OVER (PARTITION BY city_code ORDER BY year) AS prev
@@ -135,20 +134,20 @@ export const STAGES: Stage[] = [
     code: ['pipelines/derive.ts', 'pipelines/catalogue.ts', 'sql/derive.sql'],
     inputs: ['clean_values', 'clean_kept', 'dim_city', 'dim_province'], outputs: ['derived'],
     tests: [
-      { name: 'derived_unique_city_year', table: 'derived', severity: w('error'), kind: 'unique', columns: ['city_code', 'year'] },
+      { name: 'derived_unique_city_year', table: 'derived', severity: 'error', kind: 'unique', columns: ['city_code', 'year'] },
     ],
   },
   {
     name: 'transform', does: 'logs, heterogeneity groups, winsorized copies', run: transform,
     code: ['pipelines/transform.ts', 'pipelines/catalogue.ts', 'sql/transform.sql'], inputs: ['derived'], outputs: ['panel'],
     tests: [
-      { name: 'panel_unique_city_year', table: 'panel', severity: w('error'), kind: 'unique', columns: ['city_code', 'year'] },
-      { name: 'panel_model_variables_not_null', table: 'panel', severity: w('error'), kind: 'not_null', columns: MODEL_VARIABLES },
-      { name: 'panel_city_in_dim_city', table: 'panel', severity: w('error'), kind: 'relationship', column: 'city_code', to: [{ table: 'dim_city', column: 'city_code' }] },
-      { name: 'panel_balanced', table: 'panel', severity: w('error'), kind: 'balanced', unit: 'city_code', time: 'year' },
-      { name: 'panel_ind_range', table: 'panel', severity: w('error'), kind: 'accepted_range', column: 'Ind', min: 1, max: 3 },
-      { name: 'panel_fis_range', table: 'panel', severity: w('warn'), kind: 'accepted_range', column: 'Fis', min: 0, max: 1.5 },
-      { name: 'panel_gov_range', table: 'panel', severity: w('warn'), kind: 'accepted_range', column: 'Gov', min: 0, max: 1 },
+      { name: 'panel_unique_city_year', table: 'panel', severity: 'error', kind: 'unique', columns: ['city_code', 'year'] },
+      { name: 'panel_model_variables_not_null', table: 'panel', severity: 'error', kind: 'not_null', columns: MODEL_VARIABLES },
+      { name: 'panel_city_in_dim_city', table: 'panel', severity: 'error', kind: 'relationship', column: 'city_code', to: [{ table: 'dim_city', column: 'city_code' }] },
+      { name: 'panel_balanced', table: 'panel', severity: 'error', kind: 'balanced', unit: 'city_code', time: 'year' },
+      { name: 'panel_ind_range', table: 'panel', severity: 'error', kind: 'accepted_range', column: 'Ind', min: 1, max: 3 },
+      { name: 'panel_fis_range', table: 'panel', severity: 'warn', kind: 'accepted_range', column: 'Fis', min: 0, max: 1.5 },
+      { name: 'panel_gov_range', table: 'panel', severity: 'warn', kind: 'accepted_range', column: 'Gov', min: 0, max: 1 },
     ],
   },
   {
