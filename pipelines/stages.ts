@@ -4,7 +4,7 @@ import type { StageContext, StageReport } from './context.ts';
 import type { ColumnSpec } from './db.ts';
 import { derive } from './derive.ts';
 import { harmonize } from './harmonize.ts';
-import { loadCities, provinces } from './harmonize/cities.ts';
+import { loadCities, loadCityRecords, provinces } from './harmonize/cities.ts';
 import { ingest } from './ingest.ts';
 import { transform } from './transform.ts';
 import { writeWarehouse } from './warehouse.ts';
@@ -75,8 +75,9 @@ async function runHarmonize(ctx: StageContext): Promise<StageReport> {
   await ctx.db.createAndAppend(
     'dim_city',
     [{ name: 'city_code', type: 'VARCHAR' }, { name: 'city_name', type: 'VARCHAR' }, { name: 'province', type: 'VARCHAR' },
-     { name: 'province_code', type: 'VARCHAR' }, { name: 'region', type: 'VARCHAR' }, { name: 'is_municipality', type: 'BOOLEAN' }],
-    loadCities() as unknown as Record<string, unknown>[],
+     { name: 'province_code', type: 'VARCHAR' }, { name: 'region', type: 'VARCHAR' }, { name: 'is_municipality', type: 'BOOLEAN' },
+     { name: 'first_year', type: 'INTEGER' }],
+    loadCityRecords() as unknown as Record<string, unknown>[],
   );
   await ctx.db.createAndAppend(
     'dim_province',

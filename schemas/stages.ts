@@ -13,8 +13,8 @@ export const CleanValueRow = z.object({
   year: z.number().int(),
   indicator: RawIndicatorName,
   value: finite.nullable(),       // canonical unit; null only where method = 'missing'
-  method: z.enum(['observed', 'interpolated', 'carried', 'missing']),
-}).refine((r) => (r.value === null) === (r.method === 'missing'), 'value is null exactly when method is missing');
+  method: z.enum(['observed', 'interpolated', 'carried', 'missing', 'not_a_city']),
+}).refine((r) => (r.value === null) === (r.method === 'missing' || r.method === 'not_a_city'), 'value is null exactly when missing');
 
 export const DropRow = z.object({
   city_code: code, city_name: z.string(), province: z.string(),

@@ -1,11 +1,14 @@
 -- Fill gaps within each unit's series: interior gaps of at most ${max_gap} year(s) by linear interpolation
 -- between the nearest observed years, at most ${edge_carry} year(s) at either edge by carrying the nearest
--- value. Longer gaps stay missing. Everything filled is flagged.
+-- value. Longer gaps stay missing. Everything filled is flagged. A city has no values before its first year
+-- as a city (三沙 2012, 儋州 2015, 海东 2013 …): nothing is carried into years it did not exist, and a
+-- back-cast value there is not used (it would also enter its province's totals, e.g. the Va denominator).
 CREATE OR REPLACE TABLE clean_values AS
 WITH grid AS (
-  SELECT u.unit_code AS city_code, y.year, i.indicator, v.value
-  FROM (SELECT city_code AS unit_code, 'city' AS level FROM dim_city
-        UNION ALL SELECT province_code, 'province' FROM dim_province) u
+  SELECT u.unit_code AS city_code, y.year, i.indicator, u.first_year,
+         CASE WHEN y.year >= u.first_year THEN v.value END AS value
+  FROM (SELECT city_code AS unit_code, 'city' AS level, first_year FROM dim_city
+        UNION ALL SELECT province_code, 'province', 0 FROM dim_province) u
   CROSS JOIN (SELECT range::INTEGER AS year FROM range(${first_year}, ${last_year} + 1)) y
   JOIN ref_indicators i ON i.level = u.level
   LEFT JOIN clean_normalized v ON v.city_code = u.unit_code AND v.year = y.year AND v.indicator = i.indicator
@@ -22,6 +25,7 @@ neighbours AS (
 )
 SELECT city_code, year, indicator,
   CASE
+    WHEN year < first_year THEN NULL
     WHEN value IS NOT NULL THEN value
     WHEN prev_year IS NOT NULL AND next_year IS NOT NULL AND next_year - prev_year - 1 <= ${max_gap}
       THEN prev_value + (next_value - prev_value) * (year - prev_year) / (next_year - prev_year)
@@ -30,6 +34,7 @@ SELECT city_code, year, indicator,
     WHEN next_year IS NOT NULL AND next_year - year <= ${edge_carry} THEN next_value
   END AS value,
   CASE
+    WHEN year < first_year THEN 'not_a_city'
     WHEN value IS NOT NULL THEN 'observed'
     WHEN prev_year IS NOT NULL AND next_year IS NOT NULL AND next_year - prev_year - 1 <= ${max_gap} THEN 'interpolated'
     WHEN prev_year IS NOT NULL AND next_year IS NOT NULL THEN 'missing'

@@ -50,3 +50,33 @@ export function truthRows(truth: Json, results: Json): string[][] {
     return [c.quantity, f(c.truth), f(c.estimate), f(diff), [within, c.note].filter(Boolean).join('; ')];
   });
 }
+
+/**
+ * The generator's own estimates on the panel its files imply (truth.json expected_estimates, computed by an
+ * independent least-squares code in generator/truth/checks.ts), next to this build's: an end-to-end check of
+ * ingest → harmonize → clean → derive → transform → engine.
+ */
+export function expectedChecks(truth: Json, results: Json): Array<{ quantity: string; expected: number; estimate: number }> {
+  const e = truth.expected_estimates ?? {};
+  const out: Array<{ quantity: string; expected: number; estimate: number }> = [];
+  const pair = (quantity: string, expected: Json | undefined, column: Json | undefined, terms?: string[]) => {
+    if (!expected?.coef || !column) return;
+    for (const [term, value] of Object.entries(expected.coef as Record<string, number>)) {
+      if (terms && !terms.includes(term)) continue;
+      const cell = column[term];
+      if (cell && typeof cell.estimate === 'number') out.push({ quantity: `${quantity}: ${term}`, expected: value, estimate: cell.estimate });
+    }
+  };
+  ((e.table2 ?? []) as Json[]).forEach((c, i) => pair(`Table 2 (${i + 1})`, c, results.table2_baseline?.columns?.[i]));
+  const t3 = results.table3_robustness?.columns ?? [];
+  ['drop_2020_2022', 'winsorize_1pct', 'patent_applications', 'drop_municipalities', 'province_year_fe']
+    .forEach((k, i) => pair(`Table 3 ${k}`, e.table3?.[k], t3[i]));
+  pair('Table 4 first stage', e.table4?.first_stage, results.table4_endogeneity?.first_stage);
+  pair('Table 4 second stage', e.table4?.second_stage, results.table4_endogeneity?.second_stage);
+  const t6 = results.table6_mediation?.columns ?? [];
+  ['inn', 'va_on_ai', 'inn_on_ai_va', 'ind_on_ai', 'inn_on_ai_ind'].forEach((k, i) => pair(`Table 6 ${k}`, e.table6?.[k], t6[i]));
+  const t7 = results.table7_heterogeneity?.columns ?? [];
+  ['east', 'central', 'west', 'high_data_resources', 'low_data_resources', 'high_digital_infrastructure', 'low_digital_infrastructure']
+    .forEach((k, i) => pair(`Table 7 ${k}`, e.table7?.[k], t7[i]));
+  return out;
+}

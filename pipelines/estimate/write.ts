@@ -7,7 +7,7 @@ import { gridToCsv, gridToMarkdown, tableGrid } from './grid.ts';
 import { gridToHtml, keyValueTable, page } from './html.ts';
 import type { EstimateSettings } from './settings.ts';
 import { paperTables } from './tables.ts';
-import { truthRows } from './truth.ts';
+import { expectedChecks, truthRows } from './truth.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -30,6 +30,14 @@ export function writeReports(outDir: string, results: Json, settings: EstimateSe
   if (truth) {
     sections.push(keyValueTable('Truth vs estimate (bundled synthetic sample: raw/truth.json)',
       ['quantity', 'truth', 'estimate', 'difference', 'note'], truthRows(truth, results)));
+    const expected = expectedChecks(truth, results);
+    if (expected.length) {
+      const worst = Math.max(...expected.map((x) => Math.abs(x.estimate - x.expected)));
+      sections.push(keyValueTable(
+        `The generator's own estimates on the same panel vs this build (${expected.length} coefficients, largest difference ${worst.toExponential(1)})`,
+        ['coefficient', 'generator', 'this build', 'difference'],
+        expected.map((x) => [x.quantity, x.expected.toFixed(6), x.estimate.toFixed(6), (x.estimate - x.expected).toExponential(1)])));
+    }
   }
   sections.push(figures(results, published));
   const settingsRows = Object.entries({ ...results.meta.settings, ...results.meta.pipeline_settings })

@@ -73,6 +73,17 @@ describe('clean', () => {
     expect(report.tables.clean_kept).toBe(2);
   });
 
+  it('uses no value before a city\'s first year, and carries nothing into it', async () => {
+    ctx = await fixtureContext(harmonizedRows());
+    await ctx.db.run("UPDATE dim_city SET first_year = 2012 WHERE city_code = '620200'");
+    const report = await clean(ctx);
+    // a back-cast value for 2011 exists in the fixture: it is not used
+    expect(await valueOf(ctx, '620200', 2011, 'express_volume')).toEqual({ value: null, method: 'not_a_city' });
+    expect(report.tables.clean_kept).toBe(2);
+    const [d] = await ctx.db.rows<{ reason: string }>("SELECT reason FROM quality_drops WHERE city_code = '620200'");
+    expect(d.reason).toMatch(/missing in 2011/);
+  });
+
   it('adds a merged predecessor into its successor, and only when both parts are present', async () => {
     const rows = harmonizedRows();
     const part = (year: number, value: number | null) => ({

@@ -68,7 +68,8 @@ export async function fixtureContext(
   await db.createAndAppend('dim_city', [
     { name: 'city_code', type: 'VARCHAR' }, { name: 'city_name', type: 'VARCHAR' }, { name: 'province', type: 'VARCHAR' },
     { name: 'province_code', type: 'VARCHAR' }, { name: 'region', type: 'VARCHAR' }, { name: 'is_municipality', type: 'BOOLEAN' },
-  ], CITIES);
+    { name: 'first_year', type: 'INTEGER' },
+  ], CITIES.map((c) => ({ ...c, first_year: 2011 })));
   await db.createAndAppend('dim_province', [
     { name: 'province_code', type: 'VARCHAR' }, { name: 'province', type: 'VARCHAR' }, { name: 'name', type: 'VARCHAR' },
     { name: 'region', type: 'VARCHAR' },
