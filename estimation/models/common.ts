@@ -4,7 +4,7 @@ import { Absorber, center } from '../demean.ts';
 import type { Sample } from '../frame.ts';
 import { choleskyWithCollinearity, cholInverse, cholSolve, crossprod, crossprodVec, mat, submatrix, type Mat } from '../linalg.ts';
 import { tCritical, tPValue } from '../dist.ts';
-import type { VcovInfo } from '../vcov.ts';
+import { withConstant, type VcovInfo } from '../vcov.ts';
 
 export interface Coefficient {
   estimate: number;
@@ -176,4 +176,28 @@ export function coefficientTable(names: string[], b: ArrayLike<number>, V: Mat, 
     out[name] = { estimate, se, t, p: tPValue(t, dfT), ci_low: estimate - crit * se, ci_high: estimate + crit * se };
   });
   return out;
+}
+
+/**
+ * Append reghdfe's `_cons` (ȳ − x̄'b: the fixed effects normalised to mean zero) to the estimates, with the
+ * vcov extended to it. Shared by the OLS and IV models.
+ */
+export function appendConstant(
+  names: string[], b: ArrayLike<number>, V: Mat, ab: Absorbed, depvar: string,
+): { terms: string[]; estimates: Float64Array; V: Mat } {
+  const means = names.map((name) => ab.means[name]);
+  let cons = ab.means[depvar];
+  names.forEach((_, j) => (cons -= b[j] * means[j]));
+  return { terms: [...names, CONS], estimates: Float64Array.from([...Array.from(b), cons]), V: withConstant(V, means) };
+}
+
+/** R² of the full model, within R², adjusted R² and RMSE (K counts every absorbed level). */
+export function fitStatistics(ssr: number, tss: number, tssWithin: number, n: number, kFull: number) {
+  const r2 = 1 - ssr / tss;
+  return {
+    r2,
+    r2_within: 1 - ssr / tssWithin,
+    r2_adj: 1 - ((1 - r2) * (n - 1)) / (n - kFull),
+    rmse: Math.sqrt(ssr / (n - kFull)),
+  };
 }

@@ -7,11 +7,12 @@ import { fPValue } from '../dist.ts';
 import { absorbedDof } from '../dof.ts';
 import { parseFormula } from '../formula.ts';
 import { dot, quadFormInv, submatrix, type Mat } from '../linalg.ts';
-import { computeVcov, parseVcov, withConstant } from '../vcov.ts';
+import { computeVcov, parseVcov } from '../vcov.ts';
 import {
   absorbColumns,
+  appendConstant,
   coefficientTable,
-  CONS,
+  fitStatistics,
   leastSquares,
   residuals,
   screenCollinear,
@@ -106,12 +107,7 @@ export function estimateIv(frame: LoadedFrame, formula: string, opts: FitOptions
   const u = residuals(yt, R, ls.b);
   const ssr = dot(u, u);
   const vc = computeVcov(What, ls.bread, u, spec, sample.cluster, terms.length + dofVcov.total);
-  const means = terms.map((name) => ab.means[name]);
-  let cons = ab.means[f.depvar];
-  terms.forEach((_, j) => (cons -= ls.b[j] * means[j]));
-  const V = withConstant(vc.V, means);
-  const allTerms = [...terms, CONS];
-  const estimates = Float64Array.from([...ls.b, cons]);
+  const { terms: allTerms, estimates, V } = appendConstant(terms, ls.b, vc.V, ab, f.depvar);
 
   const Xex = exog.map((x) => ab.tilde[x]);
   const diagnostics = ivDiagnostics(
@@ -124,17 +120,12 @@ export function estimateIv(frame: LoadedFrame, formula: string, opts: FitOptions
   );
 
   const kFull = terms.length + dofAll.total;
-  const tss = ab.centredSS[f.depvar];
-  const r2 = 1 - ssr / tss;
   const result: IvResult = {
     nobs: n,
     dropped: sample.dropped,
     vcov: vc.info,
     coefficients: coefficientTable(allTerms, estimates, V, vc.dfT),
-    r2,
-    r2_within: 1 - ssr / dot(yt, yt),
-    r2_adj: 1 - ((1 - r2) * (n - 1)) / (n - kFull),
-    rmse: Math.sqrt(ssr / (n - kFull)),
+    ...fitStatistics(ssr, ab.centredSS[f.depvar], dot(yt, yt), n, kFull),
     ssr,
     fixed_effects: sample.fixedEffects.map((fe) => ({ name: fe.name, levels: fe.levels })),
     omitted,

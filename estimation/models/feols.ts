@@ -5,11 +5,12 @@ import { absorbedDof } from '../dof.ts';
 import { parseFormula, type ParsedFormula } from '../formula.ts';
 import { buildSample, type Sample } from '../frame.ts';
 import { dot, type Mat } from '../linalg.ts';
-import { computeVcov, parseVcov, withConstant, type VcovOption, type VcovSpec } from '../vcov.ts';
+import { computeVcov, parseVcov, type VcovOption, type VcovSpec } from '../vcov.ts';
 import {
   absorbColumns,
+  appendConstant,
   coefficientTable,
-  CONS,
+  fitStatistics,
   leastSquares,
   residuals,
   screenCollinear,
@@ -66,25 +67,13 @@ export function estimateFe(frame: LoadedFrame, formula: string, opts: FitOptions
   const kFull = kept.length + dofAll.total;
   const vc = computeVcov(W, ls.bread, u, spec, sample.cluster, kept.length + dofVcov.total);
 
-  const means = kept.map((name) => ab.means[name]);
-  let cons = ab.means[f.depvar];
-  kept.forEach((_, j) => (cons -= ls.b[j] * means[j]));
-  const V = withConstant(vc.V, means);
-  const terms = [...kept, CONS];
-  const estimates = Float64Array.from([...ls.b, cons]);
-
-  const tss = ab.centredSS[f.depvar];
-  const tssWithin = dot(yt, yt);
-  const r2 = 1 - ssr / tss;
+  const { terms, estimates, V } = appendConstant(kept, ls.b, vc.V, ab, f.depvar);
   const result: FitResult = {
     nobs: n,
     dropped: sample.dropped,
     vcov: vc.info,
     coefficients: coefficientTable(terms, estimates, V, vc.dfT),
-    r2,
-    r2_within: 1 - ssr / tssWithin,
-    r2_adj: 1 - ((1 - r2) * (n - 1)) / (n - kFull),
-    rmse: Math.sqrt(ssr / (n - kFull)),
+    ...fitStatistics(ssr, ab.centredSS[f.depvar], dot(yt, yt), n, kFull),
     ssr,
     fixed_effects: sample.fixedEffects.map((fe) => ({ name: fe.name, levels: fe.levels })),
     omitted,
