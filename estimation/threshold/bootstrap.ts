@@ -8,22 +8,9 @@
 
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
-import { type ThresholdMethod, makePanel } from './panel.ts';
+import { type PanelInput, makePanel } from './panel.ts';
 import { type GridSpec, buildGrid, makeContext } from './search.ts';
 import { makeSearcher, runSequence } from './sequence.ts';
-
-/** Plain data needed to rebuild the panel inside a worker. */
-export interface PanelInput {
-  method: ThresholdMethod;
-  units: number;
-  periods: number;
-  y: Float64Array;
-  x: Float64Array[];
-  xNames: string[];
-  rx: Float64Array[];
-  rxNames: string[];
-  q: Float64Array;
-}
 
 export interface BootstrapTest {
   /** number of thresholds under the alternative */

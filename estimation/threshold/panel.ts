@@ -34,7 +34,8 @@ export interface ThresholdPanel {
   cluster?: Int32Array;
 }
 
-export function makePanel(args: {
+/** Plain data needed to build the panel (also inside a bootstrap worker). */
+export interface PanelInput {
   method: ThresholdMethod;
   units: number;
   periods: number;
@@ -44,8 +45,9 @@ export function makePanel(args: {
   rx: Float64Array[];
   rxNames: string[];
   q: Float64Array;
-  cluster?: Int32Array;
-}): ThresholdPanel {
+}
+
+export function makePanel(args: PanelInput & { cluster?: Int32Array }): ThresholdPanel {
   const rows = args.units * args.periods;
   const order = new Int32Array(rows);
   for (let i = 0; i < rows; i++) order[i] = i;
