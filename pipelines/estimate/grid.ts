@@ -86,6 +86,22 @@ export function tableGrid(spec: TableSpec, result: Record<string, unknown>): Gri
     const asTerms = columns.map((c) => Object.fromEntries(((c.regimes as unknown[]) ?? []).map((r, i) => [regimeTerms[i], r])));
     coefRows(rows, regimeTerms, asTerms);
     coefRows(rows, ['_cons'], columns);
+    // the threshold tests behind the number of thresholds, and the LR confidence sets
+    const steps = Math.max(...columns.map((c) => ((c.steps as unknown[]) ?? []).length), 0);
+    for (let k = 1; k <= steps; k++) {
+      const step = (c: Record<string, unknown>) => ((c.steps as Array<Record<string, unknown>>) ?? [])[k - 1];
+      rows.push({ label: `F, ${k} threshold${k > 1 ? 's' : ''} (bootstrap p)`, kind: 'info', cells: columns.map((c) => {
+        const st = step(c);
+        return st ? `${num(st.F, 2)} (${num(st.p, 3)})` : '';
+      }) });
+    }
+    for (let i = 0; i < k; i++) {
+      rows.push({ label: `γ${i + 1} 95% CI`, kind: 'info', cells: columns.map((c) => {
+        const kept = ((c.thresholds as number[]) ?? []).length;
+        const ci = ((c.steps as Array<{ ci?: number[][] }>) ?? [])[kept - 1]?.ci?.[i];
+        return ci && i < kept ? `[${num(ci[0])}, ${num(ci[1])}]` : '';
+      }) });
+    }
     footer(rows, columns);
     return grid;
   }

@@ -90,13 +90,26 @@ export async function runColumn(spec: ColumnSpec, data: PanelData, settings: Est
   const regimes = Object.entries(final.coefficients).filter(([k]) => k.startsWith(`${spec.regime}#r`)).map(([, c]) => cell(c));
   const cons = final.coefficients['_cons'];
   const controls = Object.fromEntries(spec.controls.filter((c) => final.coefficients[c]).map((c) => [c, cell(final.coefficients[c])]));
+  // R² of the full model (city effects included), as the other tables print: the within transformation
+  // leaves the residuals of the dummy regression, so 1 − SSR / Σ(y − ȳ)²
+  const r2Full = 1 - final.steps[finalK - 1].ssr / centredSumOfSquares(frame.numeric[spec.depvar]);
   return {
     label: spec.label, threshold_var: spec.thresholdVar, regime_var: spec.regime, obs: final.nobs,
     thresholds: final.steps[finalK - 1].thresholds, regimes, _cons: cons ? cell(cons) : null, ...controls,
-    n_thresholds_significant: kept, r2: final.regression.r2_within, r2_within: final.regression.r2_within,
+    n_thresholds_significant: kept,
+    r2: settings.r2Printed === 'full' ? r2Full : final.regression.r2_within, r2_full: r2Full, r2_within: final.regression.r2_within,
     se_type: final.se_type, year_effects: settings.thresholdYearEffects,
     steps: tested.steps, lr_curve: final.lr_curve, method: final.method,
   };
+}
+
+function centredSumOfSquares(x: Float64Array): number {
+  let mean = 0;
+  for (let i = 0; i < x.length; i++) mean += x[i];
+  mean /= x.length;
+  let ss = 0;
+  for (let i = 0; i < x.length; i++) ss += (x[i] - mean) ** 2;
+  return ss;
 }
 
 /** Year dummies (first year left out) as numeric columns, for models whose only absorbed effect is the unit. */
