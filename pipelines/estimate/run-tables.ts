@@ -76,7 +76,8 @@ export async function runColumn(spec: ColumnSpec, data: PanelData, settings: Est
   const options = {
     formula: feFormula(spec.depvar, [...spec.controls, ...yearDummies], ['city_code']), time: 'year', regime: spec.regime,
     thresholdVar: spec.thresholdVar, method: settings.thresholdMethod, grid: settings.thresholdGrid,
-    seed: settings.seed, level: 95, vce: 'cluster' as const, cluster: 'city_code',
+    seed: settings.seed, level: 95, vce: settings.thresholdVcov,
+    ...(settings.thresholdVcov === 'cluster' ? { cluster: 'city_code' } : {}),
   };
   const tested = await fitThreshold(frame, { ...options, thresholds: spec.maxThresholds, bootstrap: settings.bootstrap });
   let kept = 0;
