@@ -80,32 +80,7 @@ export function rowOf(ws: XLSX.WorkSheet, text: string): number {
   throw new Error(`no row '${text}' in column A`);
 }
 
-let gbkTable: Map<string, number[]> | undefined;
-/** Encode text as GBK (the inverse of TextDecoder('gbk') over every two-byte code). */
-export function encodeGbk(text: string): Buffer {
-  if (!gbkTable) {
-    gbkTable = new Map();
-    const dec = new TextDecoder('gbk');
-    for (let a = 0x81; a <= 0xfe; a++) {
-      for (let b = 0x40; b <= 0xfe; b++) {
-        if (b === 0x7f) continue;
-        const ch = dec.decode(Uint8Array.from([a, b]));
-        if (ch.length === 1 && ch !== '\ufffd' && !gbkTable.has(ch)) gbkTable.set(ch, [a, b]);
-      }
-    }
-  }
-  const out: number[] = [];
-  for (const ch of text) {
-    const code = ch.codePointAt(0)!;
-    if (code < 0x80) out.push(code);
-    else {
-      const bytes = gbkTable.get(ch);
-      if (!bytes) throw new Error(`no GBK code for '${ch}'`);
-      out.push(...bytes);
-    }
-  }
-  return Buffer.from(out);
-}
+export { encodeGbk } from './gbk.ts';
 
 const CLI = ['--import', 'tsx', join(PROJECT, 'pipelines', 'run.ts')];
 

@@ -1,32 +1,13 @@
 // Reproduces Hansen (1999) on his investment data: ../shared/data/hansen1999.csv against the numbers of
 // his GAUSS program (../shared/data/hansen1999-published.json, "hansen_method").
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadFrame } from '../../../estimation/data/load.ts';
-import { type ThresholdOptions, type ThresholdResult, fitThreshold, thresholdColumns } from '../../../estimation/models/threshold.ts';
+import type { ThresholdOptions, ThresholdResult } from '../../../estimation/models/threshold.ts';
+import { fitHansenData, HANSEN_MODEL, hansenDataPresent, readPublished } from '../../helpers/hansen1999.ts';
 
-const dataPath = resolve('../shared/data/hansen1999.csv');
-const publishedPath = resolve('../shared/data/hansen1999-published.json');
-const present = existsSync(dataPath) && existsSync(publishedPath);
-if (!present) console.warn(`skipping Hansen (1999) reproduction: ${dataPath} or ${publishedPath} not found`);
+const present = hansenDataPresent('Hansen (1999) reproduction');
+const base: ThresholdOptions = { ...HANSEN_MODEL, method: 'hansen', grid: 'quantile:400' };
 
-const base: ThresholdOptions = {
-  formula: 'i ~ q1 + q2 + q3 + d1 + qd1 | id',
-  time: 'year',
-  regime: 'c1',
-  thresholdVar: 'd1',
-  method: 'hansen',
-  grid: 'quantile:400',
-  trim: [0.01, 0.01, 0.05],
-  bootstrap: 0,
-};
-
-async function fit(options: Partial<ThresholdOptions>): Promise<ThresholdResult> {
-  const o = { ...base, ...options };
-  const cols = thresholdColumns(o);
-  return fitThreshold(await loadFrame({ data: dataPath }, cols.numeric, cols.factors), o);
-}
+const fit = (options: Partial<ThresholdOptions>): Promise<ThresholdResult> => fitHansenData({ ...base, ...options });
 
 /** equal to `digits` significant digits */
 function sameDigits(actual: number, expected: number, digits: number) {
@@ -42,7 +23,7 @@ describe.skipIf(!present)('Hansen (1999) method reproduces thresh.out', () => {
   let pub: any;
   let triple: ThresholdResult;
   beforeAll(async () => {
-    pub = JSON.parse(readFileSync(publishedPath, 'utf8')).hansen_method;
+    pub = readPublished().hansen_method;
     triple = await fit({ thresholds: 3 });
   });
 

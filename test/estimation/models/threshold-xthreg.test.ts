@@ -1,32 +1,14 @@
 // Reproduces Stata xthreg's output printed in Wang (2015) on the same data
 // (../shared/data/hansen1999-published.json, "xthreg_wang2015"). xthreg's grid rule is undocumented, so the
 // printed thresholds are imposed with `at` (snapped to the data values they round from).
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadFrame } from '../../../estimation/data/load.ts';
-import { type ThresholdOptions, type ThresholdResult, fitThreshold, thresholdColumns } from '../../../estimation/models/threshold.ts';
+import type { ThresholdOptions, ThresholdResult } from '../../../estimation/models/threshold.ts';
+import { fitHansenData, HANSEN_MODEL, hansenDataPresent, readPublished } from '../../helpers/hansen1999.ts';
 
-const dataPath = resolve('../shared/data/hansen1999.csv');
-const publishedPath = resolve('../shared/data/hansen1999-published.json');
-const present = existsSync(dataPath) && existsSync(publishedPath);
-if (!present) console.warn(`skipping xthreg (Wang 2015) reproduction: ${dataPath} or ${publishedPath} not found`);
+const present = hansenDataPresent('xthreg (Wang 2015) reproduction');
+const base: ThresholdOptions = { ...HANSEN_MODEL, method: 'xthreg' };
 
-const base: ThresholdOptions = {
-  formula: 'i ~ q1 + q2 + q3 + d1 + qd1 | id',
-  time: 'year',
-  regime: 'c1',
-  thresholdVar: 'd1',
-  method: 'xthreg',
-  trim: [0.01, 0.01, 0.05],
-  bootstrap: 0,
-};
-
-async function fit(options: Partial<ThresholdOptions>): Promise<ThresholdResult> {
-  const o = { ...base, ...options };
-  const cols = thresholdColumns(o);
-  return fitThreshold(await loadFrame({ data: dataPath }, cols.numeric, cols.factors), o);
-}
+const fit = (options: Partial<ThresholdOptions>): Promise<ThresholdResult> => fitHansenData({ ...base, ...options });
 
 /** rounds to the printed number of decimals */
 function printed(actual: number, expected: number) {
@@ -39,7 +21,7 @@ describe.skipIf(!present)('xthreg conventions reproduce Wang (2015)', () => {
   let pub: any;
   let single: ThresholdResult;
   beforeAll(async () => {
-    pub = JSON.parse(readFileSync(publishedPath, 'utf8')).xthreg_wang2015;
+    pub = readPublished().xthreg_wang2015;
     single = await fit({ at: [0.01538] });
   });
 
