@@ -1,16 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { cli } from '../helpers/cli.ts';
 import { dataFiles, missingData, reference, relErr, repoRoot } from '../estimation/reference-helpers.ts';
 
-const tsx = join(repoRoot, 'node_modules', '.bin', 'tsx');
 let csv = '';
-function cli(...args: string[]) {
-  const r = spawnSync(tsx, [join(repoRoot, 'cli', 'main.ts'), ...args], { cwd: repoRoot, encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 beforeAll(() => {
   const dir = mkdtempSync(join(tmpdir(), 'iv-cli-'));
