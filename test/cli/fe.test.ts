@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.ts';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { dataFiles, missingData, reference, relErr, repoRoot } from '../estimation/reference-helpers.ts';
+import { dataFiles, missingData, reference, relErr } from '../estimation/reference-helpers.ts';
 
 let csv = '';
 

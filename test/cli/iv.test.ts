@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.ts';
-import { dataFiles, missingData, reference, relErr, repoRoot } from '../estimation/reference-helpers.ts';
+import { dataFiles, missingData, reference, relErr } from '../estimation/reference-helpers.ts';
 
 let csv = '';
 
