@@ -7,6 +7,8 @@ export interface StageContext {
   settings: PipelineSettings;
   rawDir: string;
   outDir: string;
+  /** a full rebuild was asked for: nothing from a previous build is reused */
+  full?: boolean;
   /** progress for long stages (a bar on a TTY, nothing otherwise) */
   progress: (done: number, total: number) => void;
   /** values handed between TypeScript stages without a database round trip (outputs named `js:…`) */

@@ -14,6 +14,11 @@ export class StageDb {
     return new StageDb(instance, await instance.connect());
   }
 
+  /** A second connection to the same database, for work that may run alongside the main connection's. */
+  connect(): Promise<DuckDBConnection> {
+    return this.instance.connect();
+  }
+
   async run(sql: string): Promise<void> {
     await this.con.run(sql);
   }

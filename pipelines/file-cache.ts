@@ -1,95 +1,81 @@
-// Per-file cache of the ingest stage: a file whose bytes and registry entries are unchanged is not parsed
-// again. Entries are stored column-wise with dictionary-encoded strings (a file's 4,000 values repeat the
-// same file name, sha256, source and unit), about a tenth of plain JSON.
+// Per-file caches of the ingest and harmonize stages: what a stage made of one raw file, stored once as a
+// Parquet part (<key>.parquet, with a small record in <key>.json). A file whose bytes, registry entries and
+// limits are unchanged is not parsed or harmonized again, and its values never pass through JavaScript again:
+// the stages' tables are views over the parts, read by DuckDB. Moving values from JavaScript into DuckDB costs
+// about 4 µs a row, which is what an incremental build must not pay for files it has seen.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { IngestedFileResult, IngestFileCache } from './ingest.ts';
-import type { StagedValue } from '../schemas/staged.ts';
+import type { ColumnSpec, StageDb } from './db.ts';
+import { sqlString } from './db.ts';
 
-const FIELDS: Array<keyof StagedValue> = [
-  'source_id', 'layout', 'file', 'sheet', 'cell', 'file_sha256', 'indicator', 'scope', 'year',
-  'name_raw', 'code_raw', 'province_raw', 'value', 'unit', 'missing_marker',
+/** Columns of a staged value, in table order (the contract is schemas/staged.ts). */
+export const STAGED_COLUMNS: ColumnSpec[] = [
+  { name: 'source_id', type: 'VARCHAR' }, { name: 'layout', type: 'VARCHAR' }, { name: 'file', type: 'VARCHAR' },
+  { name: 'sheet', type: 'VARCHAR' }, { name: 'cell', type: 'VARCHAR' }, { name: 'file_sha256', type: 'VARCHAR' },
+  { name: 'indicator', type: 'VARCHAR' }, { name: 'scope', type: 'VARCHAR' }, { name: 'year', type: 'INTEGER' },
+  { name: 'name_raw', type: 'VARCHAR' }, { name: 'code_raw', type: 'VARCHAR' }, { name: 'province_raw', type: 'VARCHAR' },
+  { name: 'value', type: 'DOUBLE' }, { name: 'unit', type: 'VARCHAR' }, { name: 'missing_marker', type: 'VARCHAR' },
 ];
-const NUMERIC = new Set<keyof StagedValue>(['year', 'value']);
 
-type Column = { values: Array<number | null> } | { dict: Array<string | null>; idx: number[] };
+/** A directory of Parquet parts for one version of a stage (its code and settings); other versions are removed. */
+export class PartCache<Meta> {
+  readonly dir: string;
 
-export function encodeValues(values: StagedValue[]): Record<string, Column> {
-  const out: Record<string, Column> = {};
-  for (const f of FIELDS) {
-    if (NUMERIC.has(f)) {
-      out[f] = { values: values.map((v) => v[f] as number | null) };
-      continue;
-    }
-    const dict: Array<string | null> = [];
-    const index = new Map<string | null, number>();
-    const idx = values.map((v) => {
-      const s = v[f] as string | null;
-      let i = index.get(s);
-      if (i === undefined) {
-        i = dict.length;
-        dict.push(s);
-        index.set(s, i);
-      }
-      return i;
-    });
-    out[f] = { dict, idx };
-  }
-  return out;
-}
-
-export function decodeValues(cols: Record<string, Column>, n: number): StagedValue[] {
-  const rows: StagedValue[] = new Array(n);
-  for (let i = 0; i < n; i++) rows[i] = {} as StagedValue;
-  for (const f of FIELDS) {
-    const c = cols[f];
-    const target = f as string;
-    if ('values' in c) for (let i = 0; i < n; i++) (rows[i] as unknown as Record<string, unknown>)[target] = c.values[i];
-    else for (let i = 0; i < n; i++) (rows[i] as unknown as Record<string, unknown>)[target] = c.dict[c.idx[i]];
-  }
-  return rows;
-}
-
-/** A directory of cached file results for one version of the ingest code; older versions are removed. */
-export class DirectoryFileCache implements IngestFileCache {
-  private used = new Set<string>();
-  private dir: string;
-
-  constructor(root: string, codeVersion: string) {
-    this.dir = join(root, codeVersion.slice(0, 16));
+  constructor(root: string, version: string) {
+    this.dir = join(root, version.slice(0, 16));
     if (existsSync(root)) for (const d of readdirSync(root)) if (join(root, d) !== this.dir) rmSync(join(root, d), { recursive: true, force: true });
     mkdirSync(this.dir, { recursive: true });
   }
 
-  get(key: string): IngestedFileResult | undefined {
+  partPath(key: string): string {
+    return join(this.dir, `${key}.parquet`);
+  }
+
+  /** The part's record if the part is complete (the record is written after the part), else undefined. */
+  meta(key: string): Meta | undefined {
     const path = join(this.dir, `${key}.json`);
-    if (!existsSync(path)) return undefined;
+    if (!existsSync(path) || !existsSync(this.partPath(key))) return undefined;
     try {
-      const entry = JSON.parse(readFileSync(path, 'utf8'));
-      this.used.add(key);
-      return { file: entry.file, values: decodeValues(entry.columns, entry.n) };
+      return JSON.parse(readFileSync(path, 'utf8')) as Meta;
     } catch {
-      return undefined; // a damaged entry is read again from the file
+      return undefined; // a damaged record: the part is made again
     }
   }
 
-  set(key: string, result: IngestedFileResult): void {
-    this.used.add(key);
-    const path = join(this.dir, `${key}.json`);
-    writeFileSync(path + '.new', JSON.stringify({ file: result.file, n: result.values.length, columns: encodeValues(result.values) }));
-    renameSync(path + '.new', path); // a reader never sees half an entry
+  /** Write the result of `select` (a query on the run's database) as the part, then its record (a value, or made
+   *  from the finished part). */
+  async write(db: StageDb, key: string, select: string, record: Meta | ((part: string) => Promise<Meta>)): Promise<Meta> {
+    const part = this.partPath(key);
+    rmSync(join(this.dir, `${key}.json`), { force: true });
+    await db.run(`COPY (${select}) TO ${sqlString(part + '.new')} (FORMAT parquet)`);
+    renameSync(part + '.new', part); // a reader never sees half a part
+    const meta = typeof record === 'function' ? await (record as (part: string) => Promise<Meta>)(part) : record;
+    writeFileSync(join(this.dir, `${key}.json.new`), JSON.stringify(meta));
+    renameSync(join(this.dir, `${key}.json.new`), join(this.dir, `${key}.json`));
+    return meta;
   }
 
-  /** Keys used by this run (their sorted list identifies the stage's output). */
-  keys(): string[] {
-    return [...this.used].sort();
-  }
-
-  /** Remove entries of files no longer in the raw folder. */
-  prune(): void {
+  /** Remove the parts not in `used`. */
+  prune(used: Iterable<string>): void {
+    const keep = new Set(used);
     for (const f of readdirSync(this.dir)) {
-      const key = f.replace(/\.json$/, '');
-      if (!this.used.has(key)) rmSync(join(this.dir, f), { force: true });
+      const key = f.replace(/\.(parquet|json)(\.new)?$/, '');
+      if (!keep.has(key)) rmSync(join(this.dir, f), { force: true });
     }
   }
+}
+
+/** A view over parts in the given order; `ord` numbers the rows by part, then row within the part, so that a
+ *  stage can report the first offending cell as a person reading the files in order would find it. */
+export function partsView(name: string, paths: string[], columns: ColumnSpec[]): string {
+  if (paths.length === 0) {
+    const cols = columns.map((c) => `NULL::${c.type} AS "${c.name}"`).join(', ');
+    return `CREATE OR REPLACE VIEW ${name} AS SELECT NULL::BIGINT AS ord, ${cols} WHERE false`;
+  }
+  const list = paths.map(sqlString).join(', ');
+  const order = paths.map((p, i) => `(${sqlString(p)}, ${i})`).join(', ');
+  return `CREATE OR REPLACE VIEW ${name} AS
+    SELECT (o.part::BIGINT << 32) + p.file_row_number AS ord, p.* EXCLUDE (filename, file_row_number)
+    FROM read_parquet([${list}], filename = true, file_row_number = true) p
+    JOIN (VALUES ${order}) o(filename, part) USING (filename)`;
 }

@@ -18,6 +18,9 @@ import { CityResolutionError, cleanName, editDistance, lookupProvince, resolveCi
 import { provinces } from './harmonize/cities.ts';
 import { RAW_INDICATORS } from '../schemas/indicators.ts';
 import { HarmonizedValue, type StagedValue } from '../schemas/staged.ts';
+import { sqlFile, sqlString, type StageDb } from './db.ts';
+import type { PartCache } from './file-cache.ts';
+import { validateTable } from './validate.ts';
 
 export interface HarmonizePolicy {
   /** merged predecessors (莱芜 into 济南): keep their rows for summing ('merge') or remove them ('drop') */
@@ -61,84 +64,100 @@ interface Outcome {
   unit: string;
 }
 
+/** The fields of a staged value that decide its city, with its provenance for error messages. */
+export type HarmonizeKey = Pick<StagedValue, 'indicator' | 'name_raw' | 'code_raw' | 'province_raw' | 'year' | 'file' | 'sheet' | 'cell'>;
+
+/** Resolves printed units to canonical cities, once per distinct (name, code, province[, year]). */
+export class UnitResolver {
+  private cityCache = new Map<string, Outcome>();
+  private provinceCache = new Map<string, Outcome>();
+  private provinceShort = new Map(provinces().map((p) => [p.province_code, p.short]));
+
+  constructor(private policy: HarmonizePolicy) {}
+
+  outcome(s: HarmonizeKey): Outcome {
+    const level = RAW_INDICATORS[s.indicator as keyof typeof RAW_INDICATORS]?.level;
+    if (level === undefined) {
+      throw new DataError({ file: s.file, sheet: s.sheet, cell: s.cell }, `a known indicator, found '${s.indicator}'`);
+    }
+    return level === 'province' ? this.province(s) : this.city(s);
+  }
+
+  private province(s: HarmonizeKey): Outcome {
+    const key = `${s.name_raw}\u0000${s.code_raw ?? ''}\u0000${s.province_raw ?? ''}`;
+    let outcome = this.provinceCache.get(key);
+    if (outcome) return outcome;
+    const byName = lookupProvince(s.name_raw);
+    const byCode = lookupProvince(null, s.code_raw);
+    if (byName !== null && byCode !== null && byName !== byCode) {
+      throw new DataError(
+        { file: s.file, sheet: s.sheet, cell: s.cell, year: s.year },
+        `one province for provincial series ${s.indicator}: name '${s.name_raw}' is ${byName}, code ${s.code_raw} is ${byCode}`,
+      );
+    }
+    const code = byName ?? byCode ?? lookupProvince(s.province_raw);
+    if (code === null) {
+      const printed = cleanName(s.name_raw);
+      const closest = provinces()
+        .map((p) => ({ n: p.short, d: Math.min(editDistance(printed, p.short), editDistance(printed, p.name)) }))
+        .sort((a, b) => a.d - b.d || a.n.localeCompare(b.n))
+        .slice(0, 3)
+        .map((x) => x.n);
+      throw new DataError(
+        { file: s.file, sheet: s.sheet, cell: s.cell, year: s.year },
+        `a province for provincial series ${s.indicator}, found '${s.name_raw}' (code ${s.code_raw ?? '-'}); closest known names: ${closest.join(', ')}`,
+      );
+    }
+    outcome = { action: 'mapped', mapping: 'province', city_code: code, reason: 'provincial series', unit: `${this.provinceShort.get(code)} ${code}` };
+    this.provinceCache.set(key, outcome);
+    return outcome;
+  }
+
+  private city(s: HarmonizeKey): Outcome {
+    const key = `${s.name_raw}\u0000${s.code_raw ?? ''}\u0000${s.province_raw ?? ''}\u0000${s.year}`;
+    let outcome = this.cityCache.get(key);
+    if (outcome) return outcome;
+    let r: CityResolution;
+    try {
+      r = resolveCity({ name: s.name_raw, code: s.code_raw, province: s.province_raw, year: s.year });
+    } catch (e) {
+      if (e instanceof CityResolutionError) {
+        throw new DataError(
+          { file: s.file, sheet: s.sheet, cell: s.cell, year: s.year },
+          `a city of the panel universe: ${e.message}; closest known names: ${e.closest.join(', ')}`,
+        );
+      }
+      throw e;
+    }
+    const unit = `${r.form.name} ${r.form.code} (${r.form.kind})`;
+    const reason = r.note;
+    if (r.mapping === 'dropped') {
+      outcome = { action: 'dropped', mapping: 'dropped', city_code: null, reason, unit };
+    } else if (r.mapping === 'merged' && r.form.last_year !== null && s.year > r.form.last_year) {
+      // after the merge the successor reports the whole territory: adding the predecessor would count it
+      // twice (and an empty predecessor cell would blank the successor's sum in the clean stage)
+      outcome = {
+        action: 'dropped', mapping: 'merged', city_code: r.city_code, unit,
+        reason: `predecessor merged into ${r.city_code} reported after its last year ${r.form.last_year}; the successor covers it`,
+      };
+    } else if (r.mapping === 'merged' && this.policy.merge === 'drop') {
+      outcome = { action: 'dropped', mapping: 'merged', city_code: r.city_code, reason: `merge policy 'drop': predecessor of ${r.city_code} removed`, unit };
+    } else {
+      outcome = { action: r.mapping === 'merged' ? 'merged' : 'mapped', mapping: r.mapping, city_code: r.city_code, reason, unit };
+    }
+    this.cityCache.set(key, outcome);
+    return outcome;
+  }
+}
+
 export function harmonize(staged: StagedValue[], policy: HarmonizePolicy): HarmonizeResult {
   const counts: HarmonizeResult['counts'] = { exact: 0, code: 0, alias: 0, renamed: 0, merged: 0, province: 0, dropped: 0 };
   const values: HarmonizedValue[] = [];
   const events = new Map<string, HarmonizeEvent>();
-  const cityCache = new Map<string, Outcome>();
-  const provinceCache = new Map<string, Outcome>();
-  const provinceShort = new Map(provinces().map((p) => [p.province_code, p.short]));
+  const resolver = new UnitResolver(policy);
 
   for (const s of staged) {
-    const level = RAW_INDICATORS[s.indicator]?.level;
-    if (level === undefined) {
-      throw new DataError({ file: s.file, sheet: s.sheet, cell: s.cell }, `a known indicator, found '${s.indicator}'`);
-    }
-    let outcome: Outcome | undefined;
-    if (level === 'province') {
-      const key = `${s.name_raw}\u0000${s.code_raw ?? ''}\u0000${s.province_raw ?? ''}`;
-      outcome = provinceCache.get(key);
-      if (!outcome) {
-        const byName = lookupProvince(s.name_raw);
-        const byCode = lookupProvince(null, s.code_raw);
-        if (byName !== null && byCode !== null && byName !== byCode) {
-          throw new DataError(
-            { file: s.file, sheet: s.sheet, cell: s.cell, year: s.year },
-            `one province for provincial series ${s.indicator}: name '${s.name_raw}' is ${byName}, code ${s.code_raw} is ${byCode}`,
-          );
-        }
-        const code = byName ?? byCode ?? lookupProvince(s.province_raw);
-        if (code === null) {
-          const printed = cleanName(s.name_raw);
-          const closest = provinces()
-            .map((p) => ({ n: p.short, d: Math.min(editDistance(printed, p.short), editDistance(printed, p.name)) }))
-            .sort((a, b) => a.d - b.d || a.n.localeCompare(b.n))
-            .slice(0, 3)
-            .map((x) => x.n);
-          throw new DataError(
-            { file: s.file, sheet: s.sheet, cell: s.cell, year: s.year },
-            `a province for provincial series ${s.indicator}, found '${s.name_raw}' (code ${s.code_raw ?? '-'}); closest known names: ${closest.join(', ')}`,
-          );
-        }
-        outcome = { action: 'mapped', mapping: 'province', city_code: code, reason: 'provincial series', unit: `${provinceShort.get(code)} ${code}` };
-        provinceCache.set(key, outcome);
-      }
-    } else {
-      const key = `${s.name_raw}\u0000${s.code_raw ?? ''}\u0000${s.province_raw ?? ''}\u0000${s.year}`;
-      outcome = cityCache.get(key);
-      if (!outcome) {
-        let r: CityResolution;
-        try {
-          r = resolveCity({ name: s.name_raw, code: s.code_raw, province: s.province_raw, year: s.year });
-        } catch (e) {
-          if (e instanceof CityResolutionError) {
-            throw new DataError(
-              { file: s.file, sheet: s.sheet, cell: s.cell, year: s.year },
-              `a city of the panel universe: ${e.message}; closest known names: ${e.closest.join(', ')}`,
-            );
-          }
-          throw e;
-        }
-        const unit = `${r.form.name} ${r.form.code} (${r.form.kind})`;
-        const reason = r.note;
-        if (r.mapping === 'dropped') {
-          outcome = { action: 'dropped', mapping: 'dropped', city_code: null, reason, unit };
-        } else if (r.mapping === 'merged' && r.form.last_year !== null && s.year > r.form.last_year) {
-          // after the merge the successor reports the whole territory: adding the predecessor would count it
-          // twice (and an empty predecessor cell would blank the successor's sum in the clean stage)
-          outcome = {
-            action: 'dropped', mapping: 'merged', city_code: r.city_code, unit,
-            reason: `predecessor merged into ${r.city_code} reported after its last year ${r.form.last_year}; the successor covers it`,
-          };
-        } else if (r.mapping === 'merged' && policy.merge === 'drop') {
-          outcome = { action: 'dropped', mapping: 'merged', city_code: r.city_code, reason: `merge policy 'drop': predecessor of ${r.city_code} removed`, unit };
-        } else {
-          outcome = { action: r.mapping === 'merged' ? 'merged' : 'mapped', mapping: r.mapping, city_code: r.city_code, reason, unit };
-        }
-        cityCache.set(key, outcome);
-      }
-    }
-
+    const outcome = resolver.outcome(s);
     if (outcome.action === 'dropped') counts.dropped++;
     else counts[outcome.mapping as HarmonizedValue['mapping']]++;
     if (outcome.action !== 'dropped') {
@@ -192,3 +211,72 @@ function validateRow(row: HarmonizedValue): void {
   }
 }
 
+
+/** What the stage keeps of a harmonized part besides its rows. */
+export interface HarmonizedPartMeta {
+  staged: number;
+  rows: number;
+}
+
+/**
+ * The stage's form of harmonize(), one ingest part (one raw file) at a time: each part's values → a harmonized
+ * part in `cache`. Only the distinct units of a part (a few hundred) pass through the resolver; the values stay in
+ * DuckDB. A part already in the cache (same file, same harmonize code and policy: the cache's version) is not
+ * touched. Same outcomes, and the same first error, as harmonize() on the staged rows in order.
+ */
+export async function harmonizeParts(
+  db: StageDb,
+  policy: HarmonizePolicy,
+  parts: Array<{ key: string; path: string }>,
+  cache: PartCache<HarmonizedPartMeta>,
+): Promise<{ rows: number; dropped: number; paths: string[]; fresh: number }> {
+  await db.createAndAppend(
+    'ref_indicator_levels',
+    [{ name: 'indicator', type: 'VARCHAR' }, { name: 'level', type: 'VARCHAR' }],
+    Object.entries(RAW_INDICATORS).map(([indicator, d]) => ({ indicator, level: d.level })),
+  );
+  const resolver = new UnitResolver(policy);
+  let rows = 0;
+  let staged = 0;
+  let fresh = 0;
+  for (const part of parts) {
+    let meta = cache.meta(part.key);
+    if (!meta) {
+      meta = await harmonizePart(db, resolver, part.path, cache, part.key);
+      fresh++;
+    }
+    rows += meta.rows;
+    staged += meta.staged;
+  }
+  return { rows, dropped: staged - rows, paths: parts.map((p) => cache.partPath(p.key)), fresh };
+}
+
+async function harmonizePart(db: StageDb, resolver: UnitResolver, path: string, cache: PartCache<HarmonizedPartMeta>, key: string): Promise<HarmonizedPartMeta> {
+  const part = sqlString(path);
+  const unknown = await db.rows<HarmonizeKey>(
+    `SELECT indicator, name_raw, code_raw, province_raw, year, file, sheet, cell FROM read_parquet(${part}, file_row_number = true)
+     WHERE indicator NOT IN (SELECT indicator FROM ref_indicator_levels) ORDER BY file_row_number LIMIT 1`);
+  if (unknown.length > 0) resolver.outcome(unknown[0]); // throws, naming the cell
+
+  type KeyRow = HarmonizeKey & { level: string; key_year: number | null };
+  const keys = await db.rows<KeyRow>(sqlFile('harmonize_keys.sql', { part }));
+  const map = keys.map((k) => {
+    const o = resolver.outcome(k);
+    return {
+      level: k.level, name_raw: k.name_raw, code_raw: k.code_raw, province_raw: k.province_raw, key_year: k.key_year,
+      city_code: o.city_code, mapping: o.mapping, dropped: o.action === 'dropped',
+    };
+  });
+  await db.createAndAppend('harmonize_map', [
+    { name: 'level', type: 'VARCHAR' }, { name: 'name_raw', type: 'VARCHAR' }, { name: 'code_raw', type: 'VARCHAR' },
+    { name: 'province_raw', type: 'VARCHAR' }, { name: 'key_year', type: 'INTEGER' }, { name: 'city_code', type: 'VARCHAR' },
+    { name: 'mapping', type: 'VARCHAR' }, { name: 'dropped', type: 'BOOLEAN' },
+  ], map);
+  const staged = Number(await db.scalar(`SELECT count(*) FROM read_parquet(${part})`));
+  return cache.write(db, key, sqlFile('harmonize_apply.sql', { part }), async (written) => {
+    await db.run('DROP TABLE harmonize_map');
+    const table = `read_parquet(${sqlString(written)})`;
+    await validateTable(db, table, HarmonizedValue, '*', SAMPLE_VALIDATIONS);
+    return { staged, rows: await db.count(table) };
+  });
+}

@@ -41,16 +41,21 @@ export interface IngestOptions {
   limits?: Partial<IngestLimits>;
   /** files parsed concurrently (default 3) */
   concurrency?: number;
-  /** results of files already read, keyed by their bytes and the registry entries reading them (incremental builds) */
-  fileCache?: IngestFileCache;
   /** called after each file (files done, files in all), for a progress bar */
   onFile?: (done: number, total: number) => void;
 }
 
-/** A store of per-file ingest results; `key` covers the file's sha256, the registry entries and the limits. */
-export interface IngestFileCache {
-  get(key: string): IngestedFileResult | undefined;
-  set(key: string, result: IngestedFileResult): void;
+export interface IngestFilesOptions extends IngestOptions {
+  /** Files read before (incremental builds): `key` covers the file's sha256, the registry entries reading it and
+   *  the limits. Return the file's record to skip parsing it (its values are kept by the caller), else undefined. */
+  reuse?: (key: string) => IngestedFile | undefined;
+}
+
+/** One file of an ingest: its values, or null when `reuse` had them. */
+export interface FileOutcome {
+  key: string;
+  file: IngestedFile;
+  values: StagedValue[] | null;
 }
 
 export interface IngestedFileResult {
@@ -140,8 +145,8 @@ async function ingestFile(
   task: FileTask,
   limits: IngestLimits,
   prov: ProvinceIndex,
-  cache?: IngestFileCache,
-): Promise<IngestedFileResult & { cached: boolean }> {
+  reuse?: (key: string) => IngestedFile | undefined,
+): Promise<FileOutcome> {
   const full = join(rawDir, ...task.path.split('/'));
   const st = await stat(full);
   if (st.size > limits.maxFileBytes) {
@@ -149,14 +154,10 @@ async function ingestFile(
   }
   const buf = await readFile(full);
   const sha256 = createHash('sha256').update(buf).digest('hex');
-  const cacheKey = cache
-    ? createHash('sha256').update(JSON.stringify([task.path, sha256, task.reads, limits])).digest('hex')
-    : '';
-  const hit = cache?.get(cacheKey);
-  if (hit) return { ...hit, cached: true };
-  const result = parseFile(task, buf, sha256, limits, prov);
-  cache?.set(cacheKey, result);
-  return { ...result, cached: false };
+  const key = createHash('sha256').update(JSON.stringify([task.path, sha256, task.reads, limits])).digest('hex');
+  const known = reuse?.(key);
+  if (known) return { key, file: known, values: null };
+  return { key, ...parseFile(task, buf, sha256, limits, prov) };
 }
 
 function parseFile(task: FileTask, buf: Buffer, sha256: string, limits: IngestLimits, prov: ProvinceIndex): IngestedFileResult {
@@ -234,8 +235,9 @@ function parseFile(task: FileTask, buf: Buffer, sha256: string, limits: IngestLi
 
 const StagedValues = z.array(StagedValue);
 
-export async function ingest(opts: IngestOptions): Promise<IngestResult> {
-  const t0 = performance.now();
+/** Read every registered file (or take it from `reuse`); fresh values are checked against their contract. Values
+ *  are not checked across files here: see ingest() (in memory) and the pipeline's ingest stage (in DuckDB). */
+export async function ingestFiles(opts: IngestFilesOptions): Promise<FileOutcome[]> {
   const limits: IngestLimits = { ...DEFAULT_LIMITS, ...(opts.limits ?? {}) };
   if (!existsSync(opts.rawDir)) throw new IngestError({ file: opts.rawDir }, 'expected a folder with the raw files, not found');
   let registry: Registry;
@@ -274,32 +276,13 @@ export async function ingest(opts: IngestOptions): Promise<IngestResult> {
   const ordered = [...tasks.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   let done = 0;
   const results = await Promise.all(ordered.map((task) => limit(async () => {
-    const r = await ingestFile(opts.rawDir, task, limits, prov, opts.fileCache);
+    const r = await ingestFile(opts.rawDir, task, limits, prov, opts.reuse);
     opts.onFile?.(++done, ordered.length);
     return r;
   })));
 
-  const values: StagedValue[] = [];
-  for (const r of results) for (const v of r.values) values.push(v);
-
-  // one value per (source, indicator, scope, region code + name, year)
-  const seen = new Map<string, StagedValue>();
-  for (const v of values) {
-    const key = `${v.source_id}\u0000${v.indicator}\u0000${v.scope ?? ''}\u0000${v.code_raw ?? ''}\u0000${v.name_raw}\u0000${v.year}`;
-    const first = seen.get(key);
-    if (first) {
-      const at = first.file === v.file ? `${first.sheet ? `${first.sheet}!` : ''}${first.cell}` : `${first.file} ${first.sheet}!${first.cell}`;
-      throw new IngestError(
-        { file: v.file, sheet: v.sheet || undefined, cell: v.cell },
-        `expected one value per region-year, got a duplicate: ${v.name_raw}${v.code_raw ? ` (${v.code_raw})` : ''} ${v.year} ${v.indicator}${v.scope ? ` ${v.scope}` : ''} is already at ${at}`,
-      );
-    }
-    seen.set(key, v);
-  }
-
-  // values from the cache were checked when they were first read
   const fresh: StagedValue[] = [];
-  for (const r of results) if (!r.cached) for (const v of r.values) fresh.push(v);
+  for (const r of results) if (r.values) for (const v of r.values) fresh.push(v);
   const check = StagedValues.safeParse(fresh);
   if (!check.success) {
     const issue = check.error.issues[0];
@@ -308,6 +291,37 @@ export async function ingest(opts: IngestOptions): Promise<IngestResult> {
       { file: bad?.file ?? '?', sheet: bad?.sheet || undefined, cell: bad?.cell },
       `staged value breaks the contract at ${issue.path.slice(1).join('.')}: ${issue.message}`,
     );
+  }
+  return results;
+}
+
+/** The one-value-per-region-year rule: the key of a staged value, and the error for its second occurrence
+ *  (ingest() checks it in memory, the pipeline's ingest stage in SQL, with the same message). */
+export function duplicateError(
+  first: Pick<StagedValue, 'file' | 'sheet' | 'cell'>,
+  v: Pick<StagedValue, 'file' | 'sheet' | 'cell' | 'name_raw' | 'code_raw' | 'year' | 'indicator' | 'scope'>,
+): IngestError {
+  const at = first.file === v.file ? `${first.sheet ? `${first.sheet}!` : ''}${first.cell}` : `${first.file} ${first.sheet}!${first.cell}`;
+  return new IngestError(
+    { file: v.file, sheet: v.sheet || undefined, cell: v.cell },
+    `expected one value per region-year, got a duplicate: ${v.name_raw}${v.code_raw ? ` (${v.code_raw})` : ''} ${v.year} ${v.indicator}${v.scope ? ` ${v.scope}` : ''} is already at ${at}`,
+  );
+}
+
+/** Every registered file read into memory: values with provenance, one record per file. */
+export async function ingest(opts: IngestOptions): Promise<IngestResult> {
+  const t0 = performance.now();
+  const results = await ingestFiles(opts);
+  const values: StagedValue[] = [];
+  for (const r of results) for (const v of r.values!) values.push(v);
+
+  // one value per (source, indicator, scope, region code + name, year)
+  const seen = new Map<string, StagedValue>();
+  for (const v of values) {
+    const key = `${v.source_id}\u0000${v.indicator}\u0000${v.scope ?? ''}\u0000${v.code_raw ?? ''}\u0000${v.name_raw}\u0000${v.year}`;
+    const first = seen.get(key);
+    if (first) throw duplicateError(first, v);
+    seen.set(key, v);
   }
 
   const files = results.map((r) => r.file);

@@ -189,7 +189,8 @@ export async function runPipeline(options: PipelineOptions): Promise<RunRecord> 
     if (loaded.has(output)) return;
     const from = producer.get(output)!;
     const path = cachePath(from.name, output);
-    if (isJs(output) && from.restore) {
+    if (from.restore) {
+      for (const t of from.inputs) await ensureLoaded(t);
       await from.restore({ db: db!, settings, rawDir, outDir, progress: () => {}, memory });
       for (const t of from.outputs) loaded.add(t);
     } else if (isJs(output)) memory.set(output, JSON.parse(readFileSync(path, 'utf8')));
@@ -212,7 +213,7 @@ export async function runPipeline(options: PipelineOptions): Promise<RunRecord> 
       const meta = readMeta(cacheDir, stage.name);
       const outputsPresent = stage.name === 'warehouse'
         ? [WAREHOUSE_FILE, ...PANEL_FILES].every((f) => existsSync(join(outDir, f)))
-        : stage.outputs.every((t) => (isJs(t) && stage.restore) || existsSync(cachePath(stage.name, t)));
+        : stage.restore !== undefined || stage.outputs.every((t) => existsSync(cachePath(stage.name, t)));
       const reason = whyRun(meta, parts, outputsPresent, run.full, inputs);
       const record: StageRecord = { stage: stage.name, status: 'ran', reason: reason ?? 'unchanged', fingerprint, seconds: 0, inputs, outputs: [], data_tests: [] };
       run.stages.push(record);
@@ -252,7 +253,7 @@ export async function runPipeline(options: PipelineOptions): Promise<RunRecord> 
       let report: StageReport;
       let tests: DataTestRun;
       try {
-        report = await stage.run({ db: db!, settings, rawDir, outDir, progress, memory });
+        report = await stage.run({ db: db!, settings, rawDir, outDir, full: run.full, progress, memory });
         for (const t of stage.outputs) loaded.add(t);
         tests = await runDataTests(db!, stage.name, stage.tests);
       } catch (e) {
@@ -272,20 +273,18 @@ export async function runPipeline(options: PipelineOptions): Promise<RunRecord> 
       // (a run killed here would otherwise leave the old meta next to new or partial outputs)
       rmSync(join(cacheDir, `${stage.name}.json`), { force: true });
       for (const t of stage.outputs) {
+        // a stage that can restore its outputs is not cached; it may name an output's hash itself (`<t>#hash`)
         let h: StageRecord['outputs'][number];
+        const known = memory.get(`${t}#hash`) as string | undefined;
         if (isJs(t)) {
           const value = memory.get(t);
           const rows = Array.isArray(value) ? value.length : 1;
-          const known = memory.get(`${t}#hash`) as string | undefined;
-          if (known && stage.restore) h = { table: t, rows, hash: known };
-          else {
-            const json = JSON.stringify(value);
-            writeFileSync(cachePath(stage.name, t), json);
-            h = { table: t, rows, hash: sha256(json) };
-          }
+          const json = known === undefined || !stage.restore ? JSON.stringify(value) : '';
+          if (!stage.restore) writeFileSync(cachePath(stage.name, t), json);
+          h = { table: t, rows, hash: known ?? sha256(json) };
         } else {
-          h = { table: t, ...(await tableHash(db!, t)) };
-          await db!.run(`COPY ${t} TO ${sqlString(cachePath(stage.name, t))} (FORMAT parquet)`);
+          h = known === undefined ? { table: t, ...(await tableHash(db!, t)) } : { table: t, rows: await db!.count(t), hash: known };
+          if (!stage.restore) await db!.run(`COPY ${t} TO ${sqlString(cachePath(stage.name, t))} (FORMAT parquet)`);
         }
         record.outputs.push(h);
         hashes.set(t, h);

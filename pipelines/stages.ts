@@ -1,21 +1,21 @@
 // The stages of a build, in order. Each runs on the run's database and leaves its output tables there.
 import { clean } from './clean.ts';
 import type { StageContext, StageReport } from './context.ts';
-import type { ColumnSpec } from './db.ts';
+import { sqlFile, type ColumnSpec } from './db.ts';
 import { derive } from './derive.ts';
-import { harmonize } from './harmonize.ts';
+import { harmonizeParts, type HarmonizedPartMeta } from './harmonize.ts';
 import { loadCities, loadCityRecords, provinces } from './harmonize/cities.ts';
-import { ingest } from './ingest.ts';
+import { duplicateError, ingestFiles, type IngestedFile } from './ingest.ts';
 import { transform } from './transform.ts';
-import { writeWarehouse } from './warehouse.ts';
-import type { StagedValue } from '../schemas/staged.ts';
+import { writeWarehouse, type WarehousePart } from './warehouse.ts';
 import type { DataTest } from './data-tests.ts';
 import { MODEL_VARIABLES } from './model-variables.ts';
-import { DirectoryFileCache } from './file-cache.ts';
+import { PartCache, partsView, STAGED_COLUMNS } from './file-cache.ts';
 import { codeHash, combine } from './fingerprint.ts';
 import { join } from 'node:path';
 
-const INGEST_CODE = ['pipelines/ingest.ts', 'pipelines/ingest/', 'pipelines/file-cache.ts'];
+const INGEST_CODE = ['pipelines/ingest.ts', 'pipelines/ingest/', 'pipelines/file-cache.ts', 'sql/ingest_duplicates.sql'];
+const HARMONIZE_CODE = ['pipelines/harmonize.ts', 'pipelines/harmonize/', 'reference/', 'sql/harmonize_keys.sql', 'sql/harmonize_apply.sql'];
 
 export interface Stage {
   name: string;
@@ -29,49 +29,60 @@ export interface Stage {
   outputs: string[];
   /** data tests on its outputs */
   tests: DataTest[];
-  /** recompute its in-memory (`js:`) outputs cheaply when a later stage needs them and the stage was skipped */
+  /** recompute its outputs cheaply (instead of caching them) when a later stage needs them and the stage was skipped */
   restore?: (ctx: StageContext) => Promise<void>;
   run(ctx: StageContext): Promise<StageReport>;
 }
 
+const HARMONIZED_COLUMNS: ColumnSpec[] = [...STAGED_COLUMNS, { name: 'city_code', type: 'VARCHAR' }, { name: 'mapping', type: 'VARCHAR' }];
+
 /** Shared by every stage: a change here reruns everything. */
 export const COMMON_CODE = ['pipelines/db.ts', 'pipelines/context.ts', 'pipelines/errors.ts', 'pipelines/validate.ts', 'schemas/'];
 
-const STAGED_COLUMNS: ColumnSpec[] = [
-  { name: 'source_id', type: 'VARCHAR' }, { name: 'layout', type: 'VARCHAR' }, { name: 'file', type: 'VARCHAR' },
-  { name: 'sheet', type: 'VARCHAR' }, { name: 'cell', type: 'VARCHAR' }, { name: 'file_sha256', type: 'VARCHAR' },
-  { name: 'indicator', type: 'VARCHAR' }, { name: 'scope', type: 'VARCHAR' }, { name: 'year', type: 'INTEGER' },
-  { name: 'name_raw', type: 'VARCHAR' }, { name: 'code_raw', type: 'VARCHAR' }, { name: 'province_raw', type: 'VARCHAR' },
-  { name: 'value', type: 'DOUBLE' }, { name: 'unit', type: 'VARCHAR' }, { name: 'missing_marker', type: 'VARCHAR' },
-];
-const HARMONIZED_COLUMNS: ColumnSpec[] = [
-  ...STAGED_COLUMNS,
-  { name: 'city_code', type: 'VARCHAR' },
-  { name: 'mapping', type: 'VARCHAR' },
-];
+/** The ingest parts of this run in file order, handed from ingest to harmonize. */
+type PartList = Array<{ key: string; path: string; file: string; sha256: string }>;
 
 async function runIngest(ctx: StageContext): Promise<StageReport> {
-  const cache = new DirectoryFileCache(join(ctx.outDir, '.cache', 'ingest-files'), codeHash([...COMMON_CODE, ...INGEST_CODE]));
-  const result = await ingest({ rawDir: ctx.rawDir, fileCache: cache, onFile: ctx.progress });
-  cache.prune();
-  ctx.memory.set('js:staged', result.values);
-  // the output is identified by the files' cache keys: no need to hash 70,000 values
-  ctx.memory.set('js:staged#hash', combine(cache.keys()));
-  await ctx.db.createAndAppend(
+  const { db } = ctx;
+  const parts = new PartCache<IngestedFile>(join(ctx.outDir, '.cache', 'ingest-files'), codeHash([...COMMON_CODE, ...INGEST_CODE]));
+  const results = await ingestFiles({ rawDir: ctx.rawDir, reuse: (key) => parts.meta(key), onFile: ctx.progress });
+  for (const r of results) {
+    if (!r.values) continue;
+    await db.createAndAppend('stg_part', STAGED_COLUMNS, r.values as unknown as Record<string, unknown>[]);
+    await parts.write(db, r.key, 'SELECT * FROM stg_part', r.file);
+    await db.run('DROP TABLE stg_part');
+  }
+  parts.prune(results.map((r) => r.key));
+  const list: PartList = results.map((r) => ({ key: r.key, path: parts.partPath(r.key), file: r.file.path, sha256: r.file.sha256 }));
+  await db.run(partsView('staged', list.map((p) => p.path), STAGED_COLUMNS));
+  const [dup] = await db.rows<Parameters<typeof duplicateError>[1] & { first_file: string; first_sheet: string; first_cell: string }>(sqlFile('ingest_duplicates.sql'));
+  if (dup) throw duplicateError({ file: dup.first_file, sheet: dup.first_sheet, cell: dup.first_cell }, dup);
+  ctx.memory.set('staged#parts', list);
+  // a view over the parts, identified by their cache keys (each covers a file's bytes, registry entries, limits)
+  ctx.memory.set('staged#hash', combine(list.map((p) => p.key)));
+  await db.createAndAppend(
     'stg_files',
     [{ name: 'path', type: 'VARCHAR' }, { name: 'sha256', type: 'VARCHAR' }, { name: 'bytes', type: 'INTEGER' },
      { name: 'sheets', type: 'INTEGER' }, { name: 'cells', type: 'INTEGER' }],
-    result.files as unknown as Record<string, unknown>[],
+    results.map((r) => r.file) as unknown as Record<string, unknown>[],
   );
-  const cells = result.files.reduce((s, f) => s + f.cells, 0);
-  return { rows: result.values.length, cells, tables: { 'js:staged': result.values.length, stg_files: result.files.length },
-    detail: `${result.files.length} files` };
+  const values = results.reduce((s, r) => s + r.file.values, 0);
+  const cells = results.reduce((s, r) => s + r.file.cells, 0);
+  const read = results.filter((r) => r.values).length;
+  return { rows: values, cells, tables: { staged: values, stg_files: results.length },
+    detail: `${results.length} files, ${read} read, ${results.length - read} unchanged` };
 }
 
 async function runHarmonize(ctx: StageContext): Promise<StageReport> {
-  const staged = ctx.memory.get('js:staged') as StagedValue[];
-  const result = harmonize(staged, { merge: ctx.settings.mergePolicy });
-  await ctx.db.createAndAppend('harmonized', HARMONIZED_COLUMNS, result.values as unknown as Record<string, unknown>[]);
+  const version = combine([codeHash([...COMMON_CODE, ...HARMONIZE_CODE]), ctx.settings.mergePolicy]);
+  const cache = new PartCache<HarmonizedPartMeta>(join(ctx.outDir, '.cache', 'harmonize-files'), version);
+  const parts = ctx.memory.get('staged#parts') as PartList;
+  const result = await harmonizeParts(ctx.db, { merge: ctx.settings.mergePolicy }, parts, cache);
+  cache.prune(parts.map((p) => p.key));
+  await ctx.db.run(partsView('harmonized', result.paths, HARMONIZED_COLUMNS));
+  // a view over the harmonized parts: identified by the ingest parts and the version (code, policy) that made them
+  ctx.memory.set('harmonized#hash', combine([version, parts.map((p) => p.key)]));
+  ctx.memory.set('harmonized#parts', parts.map((p): WarehousePart => ({ part: combine([version, p.key]), file: p.file, file_sha256: p.sha256 })));
   await ctx.db.createAndAppend(
     'dim_city',
     [{ name: 'city_code', type: 'VARCHAR' }, { name: 'city_name', type: 'VARCHAR' }, { name: 'province', type: 'VARCHAR' },
@@ -85,9 +96,8 @@ async function runHarmonize(ctx: StageContext): Promise<StageReport> {
      { name: 'region', type: 'VARCHAR' }],
     provinces().map((p) => ({ province_code: p.province_code, province: p.short, name: p.name, region: p.region })),
   );
-  const dropped = staged.length - result.values.length;
-  return { rows: result.values.length, tables: { harmonized: result.values.length, dim_city: loadCities().length },
-    detail: `${dropped} rows dropped by policy` };
+  return { rows: result.rows, tables: { harmonized: result.rows, dim_city: loadCities().length },
+    detail: `${parts.length} files, ${result.fresh} harmonized, ${parts.length - result.fresh} unchanged; ${result.dropped} rows dropped by policy` };
 }
 
 
@@ -95,7 +105,7 @@ export const STAGES: Stage[] = [
   {
     name: 'ingest', does: 'read the raw spreadsheets declared in the source registry', run: runIngest,
     restore: async (ctx) => { await runIngest(ctx); },
-    code: INGEST_CODE, inputs: [], outputs: ['js:staged', 'stg_files'],
+    code: INGEST_CODE, inputs: [], outputs: ['staged', 'stg_files'],
     // every staged value is checked against its zod contract (schemas/staged.ts) inside the stage
     tests: [
       { name: 'stg_files_unique_path', table: 'stg_files', severity: 'error', kind: 'unique', columns: ['path'] },
@@ -103,7 +113,7 @@ export const STAGES: Stage[] = [
   },
   {
     name: 'harmonize', does: 'map every name/code/year to its canonical city', run: runHarmonize,
-    code: ['pipelines/harmonize.ts', 'pipelines/harmonize/', 'reference/'], inputs: ['js:staged'],
+    code: HARMONIZE_CODE, inputs: ['staged'], restore: async (ctx) => { await runHarmonize(ctx); },
     outputs: ['harmonized', 'dim_city', 'dim_province'],
     tests: [
       { name: 'harmonized_provenance_not_null', table: 'harmonized', severity: 'error', kind: 'not_null', columns: ['file', 'sheet', 'cell', 'file_sha256', 'indicator', 'year'] },

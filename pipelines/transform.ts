@@ -2,7 +2,7 @@
 import { PanelRow } from '../schemas/stages.ts';
 import { catalogue, type CatalogueEntry } from './catalogue.ts';
 import type { StageContext, StageReport } from './context.ts';
-import { sqlIdent } from './db.ts';
+import { sqlIdent, sqlString } from './db.ts';
 import { DataError } from './errors.ts';
 import { validateTable } from './validate.ts';
 import { quantileSorted } from '../estimation/stats/winsorize.ts';
@@ -30,18 +30,22 @@ export async function transform(ctx: StageContext): Promise<StageReport> {
   const { db, settings } = ctx;
   const entries = catalogue(settings);
 
-  for (const e of entries.filter((x) => x.transform !== 'none')) {
-    const floor = e.transform === 'ln' ? 0 : -1;
-    const bad = await db.rows<{ city_code: string; city_name: string; year: number; v: number | null }>(
-      `SELECT city_code, city_name, year, ${sqlIdent(e.name + '_level')} AS v FROM derived
-       WHERE kept AND (${sqlIdent(e.name + '_level')} IS NULL OR ${sqlIdent(e.name + '_level')} <= ${floor})
-       ORDER BY city_code, year LIMIT 1`,
-    );
+  // logs need positive levels: the first offending city-year of any variable, in one pass
+  const logged = entries.filter((x) => x.transform !== 'none');
+  if (logged.length > 0) {
+    const checks = logged.map((e) => {
+      const level = sqlIdent(e.name + '_level');
+      const floor = e.transform === 'ln' ? 0 : -1;
+      return `SELECT ${sqlString(e.name)} AS variable, ${sqlString(e.transform)} AS transform, ${floor} AS floor, city_code, city_name, year, ${level} AS v
+              FROM derived WHERE kept AND (${level} IS NULL OR ${level} <= ${floor})`;
+    });
+    const bad = await db.rows<{ variable: string; transform: string; floor: number; city_code: string; city_name: string; year: number; v: number | null }>(
+      `SELECT * FROM (${checks.map((c, i) => `SELECT ${i} AS k, * FROM (${c})`).join(' UNION ALL ')}) ORDER BY k, city_code, year LIMIT 1`);
     if (bad.length > 0) {
       const b = bad[0];
       throw new DataError(
-        { city: `${b.city_name} (${b.city_code})`, year: b.year, variable: e.name },
-        `${e.transform} needs a value above ${floor}, found ${b.v}`,
+        { city: `${b.city_name} (${b.city_code})`, year: b.year, variable: b.variable },
+        `${b.transform} needs a value above ${b.floor}, found ${b.v}`,
       );
     }
   }
@@ -54,15 +58,17 @@ export async function transform(ctx: StageContext): Promise<StageReport> {
   // winsorized copies of the model variables, at the panel's own percentiles
   const [lowP, highP] = settings.winsorize;
   const winsor: string[] = [];
-  for (const e of entries.filter((x) => x.model)) {
-    const col = sqlIdent(e.name);
-    const values = (await db.rows<{ v: number }>(`SELECT ${col} AS v FROM panel_base ORDER BY v`)).map((r) => r.v);
-    const sorted = Float64Array.from(values);
+  const model = entries.filter((x) => x.model);
+  const reader = await db.con.runAndReadAll(`SELECT ${model.map((e) => sqlIdent(e.name)).join(', ')} FROM panel_base`);
+  const columns = reader.getColumnsJS();
+  model.forEach((e, i) => {
+    const sorted = Float64Array.from(columns[i] as number[]).sort();
     // Stata's _pctile rule, as winsor2 (the library's winsorize uses the same quantiles)
     const lo = quantileSorted(sorted, lowP, 'stata');
     const hi = quantileSorted(sorted, highP, 'stata');
+    const col = sqlIdent(e.name);
     winsor.push(`least(greatest(${col}, ${lo}), ${hi}) AS ${sqlIdent(e.name + '_w')}`);
-  }
+  });
   await db.run(`CREATE OR REPLACE TABLE panel AS SELECT *, ${winsor.join(', ')} FROM panel_base ORDER BY city_code, year`);
   await db.run('DROP TABLE panel_base');
   await validateTable(db, 'panel', PanelRow);

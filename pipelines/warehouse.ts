@@ -1,12 +1,14 @@
 // warehouse: the run's tables into warehouse.duckdb, the panel also as Parquet and Arrow IPC.
 // Everything is written into a temporary folder next to the target and renamed into place only when
 // complete, so a failed or killed run leaves the previous warehouse as it was.
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { catalogue } from './catalogue.ts';
 import type { StageContext, StageReport } from './context.ts';
-import { sqlString } from './db.ts';
+import { sqlIdent, sqlString } from './db.ts';
+import { codeHash, combine } from './fingerprint.ts';
 
 /** Tables of the run's database that the warehouse keeps, with what they are for. */
 export const WAREHOUSE_TABLES: Record<string, string> = {
@@ -57,18 +59,41 @@ export async function writeWarehouse(ctx: StageContext): Promise<StageReport> {
     ]);
     await db.run('CREATE TABLE IF NOT EXISTS test_failures (stage VARCHAR, test VARCHAR, severity VARCHAR, row_json VARCHAR)');
     const dbPath = join(tmp, WAREHOUSE_FILE);
-    await db.run(`ATTACH ${sqlString(dbPath)} AS out`);
+    const parts = (ctx.memory.get('harmonized#parts') as WarehousePart[] | undefined) ?? [];
+    const update = ctx.full ? null : await copyPrevious(ctx, join(outDir, WAREHOUSE_FILE), dbPath);
+    if (!update) await db.run(`ATTACH ${sqlString(dbPath)} AS out`);
     const tables: Record<string, number> = {};
     for (const table of Object.keys(WAREHOUSE_TABLES)) {
-      const source = table === 'stg_values' ? 'harmonized' : table;
-      await db.run(`CREATE TABLE out.${table} AS SELECT * FROM ${source}`);
+      if (table === 'stg_values') await writeStagedValues(ctx, parts, update);
+      else await db.run(`CREATE OR REPLACE TABLE out.${table} AS SELECT * FROM ${table}`);
       await db.run(`COMMENT ON TABLE out.${table} IS ${sqlString(WAREHOUSE_TABLES[table])}`);
       tables[table] = await db.count(`out.${table}`);
     }
-    await db.run('DETACH out');
-
-    await db.run(`COPY panel TO ${sqlString(join(tmp, 'panel.parquet'))} (FORMAT parquet, COMPRESSION zstd)`);
-    writeFileSync(join(tmp, 'panel.arrow'), await panelAsArrowIpc(ctx));
+    await db.createAndAppend('meta_parts', [{ name: 'part', type: 'VARCHAR' }, { name: 'file', type: 'VARCHAR' }, { name: 'file_sha256', type: 'VARCHAR' }],
+      parts.map((p) => ({ ...p, part: combine([WRITER, p.part]) })));
+    await db.run('CREATE OR REPLACE TABLE out.meta_parts AS SELECT * FROM meta_parts');
+    await db.run(`COMMENT ON TABLE out.meta_parts IS 'the ingest parts (raw files) whose values stg_values holds; lets the next build update it in place'`);
+    // a table of an earlier version of the pipeline (or made by hand) is not carried into this build
+    const keep = new Set([...Object.keys(WAREHOUSE_TABLES), 'meta_parts', 'runs']);
+    for (const { name } of await db.rows<{ name: string }>("SELECT table_name AS name FROM duckdb_tables() WHERE database_name = 'out'")) {
+      if (!keep.has(name)) await db.run(`DROP TABLE out.${sqlIdent(name)}`);
+    }
+    for (const { name } of await db.rows<{ name: string }>("SELECT view_name AS name FROM duckdb_views() WHERE database_name = 'out' AND NOT internal")) {
+      await db.run(`DROP VIEW out.${sqlIdent(name)}`);
+    }
+    // DETACH writes the database file (its checkpoint is most of this stage); the panel files are written
+    // meanwhile on a second connection, on the other core
+    const side = await db.connect();
+    try {
+      await Promise.all([
+        db.run('DETACH out'),
+        side.run(`COPY panel TO ${sqlString(join(tmp, 'panel.parquet'))} (FORMAT parquet, COMPRESSION zstd)`)
+          .then(() => panelAsArrowIpc(side))
+          .then((ipc) => writeFileSync(join(tmp, 'panel.arrow'), ipc)),
+      ]);
+    } finally {
+      side.closeSync();
+    }
 
     // Commit point: the journal names the complete new files; from here on a killed run is rolled forward
     // by the next one (recoverSwap), before it, the previous warehouse stays as it was.
@@ -79,8 +104,60 @@ export async function writeWarehouse(ctx: StageContext): Promise<StageReport> {
   }
 }
 
-async function panelAsArrowIpc(ctx: StageContext): Promise<Uint8Array> {
-  const reader = await ctx.db.con.runAndReadAll('SELECT * FROM panel ORDER BY city_code, year');
+/** One harmonized part (one raw file) of this build, as the warehouse's meta_parts records it. */
+export interface WarehousePart {
+  part: string;
+  file: string;
+  file_sha256: string;
+}
+
+/** Parts written by another version of this writer are not reused. */
+const WRITER = codeHash(['pipelines/warehouse.ts']);
+
+/** Where the previous warehouse can be updated in place: its copy attached as `out`, and the parts its stg_values
+ *  holds. Null when there is none or it cannot be read (the build then writes a new file). */
+async function copyPrevious(ctx: StageContext, previous: string, target: string): Promise<Set<string> | null> {
+  if (!existsSync(previous)) return null;
+  try {
+    copyFileSync(previous, target);
+    if (existsSync(previous + '.wal')) copyFileSync(previous + '.wal', target + '.wal');
+    await ctx.db.run(`ATTACH ${sqlString(target)} AS out`);
+  } catch {
+    rmSync(target, { force: true });
+    rmSync(target + '.wal', { force: true });
+    return null;
+  }
+  try {
+    const rows = await ctx.db.rows<{ part: string }>('SELECT part FROM out.meta_parts');
+    return new Set(rows.map((r) => r.part));
+  } catch {
+    return new Set(); // no meta_parts: every table is written anew
+  }
+}
+
+/** stg_values: in an update, the rows of the files that left are deleted and those of new files appended (the
+ *  other files' rows are the same values); otherwise written whole. Rows are in file and cell order, except
+ *  that an update appends new files at the end. */
+async function writeStagedValues(ctx: StageContext, parts: WarehousePart[], previous: Set<string> | null): Promise<void> {
+  const { db } = ctx;
+  const id = (p: WarehousePart) => combine([WRITER, p.part]);
+  const kept = previous ? parts.filter((p) => previous.has(id(p))) : [];
+  if (!previous || kept.length === 0) {
+    await db.run('CREATE OR REPLACE TABLE out.stg_values AS SELECT * EXCLUDE (ord) FROM harmonized ORDER BY ord');
+    return;
+  }
+  const current = new Set(parts.map(id));
+  const prevParts = await db.rows<WarehousePart>('SELECT * FROM out.meta_parts');
+  // a sha256 is 64 characters: sha256 followed by the path is unambiguous
+  const pairs = (list: WarehousePart[]) => list.map((p) => sqlString(p.file_sha256 + p.file)).join(', ');
+  const gone = prevParts.filter((p) => !current.has(p.part));
+  const added = parts.filter((p) => !previous.has(id(p)));
+  if (gone.length) await db.run(`DELETE FROM out.stg_values WHERE file_sha256 || file IN (${pairs(gone)})`);
+  if (added.length) await db.run(`INSERT INTO out.stg_values SELECT * EXCLUDE (ord) FROM harmonized WHERE file_sha256 || file IN (${pairs(added)}) ORDER BY ord`);
+}
+
+async function panelAsArrowIpc(con: DuckDBConnection): Promise<Uint8Array> {
+  const reader = await con.runAndReadAll('SELECT * FROM panel ORDER BY city_code, year');
   const names = reader.columnNames();
   const columns = reader.getColumnsJS();
   const arrays: Record<string, Float64Array | Int32Array | string[] | boolean[]> = {};

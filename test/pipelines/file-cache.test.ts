@@ -2,8 +2,9 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeValues, DirectoryFileCache, encodeValues } from '../../pipelines/file-cache.ts';
-import { ingest, type IngestedFileResult } from '../../pipelines/ingest.ts';
+import { StageDb } from '../../pipelines/db.ts';
+import { PartCache, STAGED_COLUMNS } from '../../pipelines/file-cache.ts';
+import { ingestFiles, type IngestedFile } from '../../pipelines/ingest.ts';
 import type { StagedValue } from '../../schemas/staged.ts';
 
 const RAW = resolve(import.meta.dirname, '..', '..', 'raw');
@@ -13,42 +14,55 @@ const value = (i: number, v: number | null): StagedValue => ({
   indicator: 'patents_granted', scope: '全市', year: 2011 + (i % 3), name_raw: i % 2 ? '北京市' : '天津市', code_raw: i % 2 ? '110000' : null,
   province_raw: null, value: v, unit: '件', missing_marker: v === null ? '—' : null,
 });
+const file: IngestedFile = { path: 'eps/x.xlsx', sha256: 'a'.repeat(64), bytes: 10, sheets: 1, cells: 4, values: 4, sources: ['s'] };
 
-describe('ingest file cache', () => {
-  it('round-trips staged values through the column encoding', () => {
+async function store(db: StageDb, cache: PartCache<IngestedFile>, key: string, values: StagedValue[]): Promise<void> {
+  await db.createAndAppend('part', STAGED_COLUMNS, values as unknown as Record<string, unknown>[]);
+  await cache.write(db, key, 'SELECT * FROM part', file);
+}
+
+describe('per-file Parquet parts', () => {
+  it('stores a file\u2019s values as a part that reads back identical, in order', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'fc-'));
+    const cache = new PartCache<IngestedFile>(root, 'f'.repeat(64));
     const values = [value(1, 12.5), value(2, null), value(3, 0), value(4, 1e9)];
-    const back = decodeValues(encodeValues(values) as never, values.length);
-    expect(back).toEqual(values);
+    const db = await StageDb.open();
+    try {
+      await store(db, cache, 'k1', values);
+      const back = await db.rows(`SELECT * FROM read_parquet('${cache.partPath('k1')}')`);
+      expect(back).toEqual(values);
+    } finally {
+      db.close();
+    }
+    expect(cache.meta('k1')).toEqual(file);
   });
 
-  it('stores, finds, prunes, and forgets other code versions', () => {
+  it('finds complete parts only, prunes, and forgets other code versions', async () => {
     const root = mkdtempSync(join(tmpdir(), 'fc-'));
     mkdirSync(join(root, 'old-version'));
-    const cache = new DirectoryFileCache(root, 'f'.repeat(64));
+    const cache = new PartCache<IngestedFile>(root, 'f'.repeat(64));
     expect(existsSync(join(root, 'old-version'))).toBe(false);
-    const entry: IngestedFileResult = { file: { path: 'eps/x.xlsx', sha256: 'a'.repeat(64), bytes: 10, sheets: 1, cells: 4, values: 1, sources: ['s'] }, values: [value(1, 3)] };
-    cache.set('k1', entry);
-    cache.set('k2', entry);
-    const again = new DirectoryFileCache(root, 'f'.repeat(64));
-    expect(again.get('k1')).toEqual(entry);
-    expect(again.get('missing')).toBeUndefined();
-    again.prune();
-    expect(readdirSync(join(root, 'f'.repeat(16)))).toEqual(['k1.json']);
+    const db = await StageDb.open();
+    try {
+      await store(db, cache, 'k1', [value(1, 3)]);
+      await store(db, cache, 'k2', [value(1, 3)]);
+    } finally {
+      db.close();
+    }
+    const again = new PartCache<IngestedFile>(root, 'f'.repeat(64));
+    expect(again.meta('k1')).toEqual(file);
+    expect(again.meta('missing')).toBeUndefined();
+    again.prune(['k1']);
+    expect(readdirSync(join(root, 'f'.repeat(16))).sort()).toEqual(['k1.json', 'k1.parquet']);
   });
 
-  it('makes ingest reuse a file it has read before, and only that file', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'fc-'));
-    const first = new DirectoryFileCache(root, 'v1');
-    const direct = await ingest({ rawDir: RAW, fileCache: first });
-    expect(first.keys()).toHaveLength(direct.files.length);
-    // a second run reads every file from the cache: tamper with one entry to prove it
-    const second = new DirectoryFileCache(root, 'v1');
-    const key = first.keys()[0];
-    const tampered = second.get(key)!;
-    tampered.values[0] = { ...tampered.values[0], value: 123456789 };
-    second.set(key, tampered);
-    const again = await ingest({ rawDir: RAW, fileCache: new DirectoryFileCache(root, 'v1') });
-    expect(again.values.length).toBe(direct.values.length);
-    expect(again.values.filter((v) => v.value === 123456789)).toHaveLength(1);
+  it('lets ingestFiles skip exactly the files the caller already has', async () => {
+    const first = await ingestFiles({ rawDir: RAW });
+    expect(first.every((r) => r.values !== null)).toBe(true);
+    const known = new Map(first.slice(1).map((r) => [r.key, r.file]));
+    const second = await ingestFiles({ rawDir: RAW, reuse: (key) => known.get(key) });
+    expect(second.map((r) => r.key)).toEqual(first.map((r) => r.key));
+    expect(second.filter((r) => r.values !== null).map((r) => r.file.path)).toEqual([first[0].file.path]);
+    expect(second[0].values).toEqual(first[0].values);
   });
 });

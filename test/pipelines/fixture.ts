@@ -64,7 +64,8 @@ export async function fixtureContext(
   rows: Row[], settings: Partial<PipelineSettings> = {}, outDir = '/nonexistent',
 ): Promise<StageContext> {
   const db = await StageDb.open();
-  await db.createAndAppend('harmonized', HARMONIZED, rows);
+  // `ord` is the staged order the pipeline's harmonized view carries
+  await db.createAndAppend('harmonized', [{ name: 'ord', type: 'INTEGER' }, ...HARMONIZED], rows.map((r, ord) => ({ ...r, ord })));
   await db.createAndAppend('dim_city', [
     { name: 'city_code', type: 'VARCHAR' }, { name: 'city_name', type: 'VARCHAR' }, { name: 'province', type: 'VARCHAR' },
     { name: 'province_code', type: 'VARCHAR' }, { name: 'region', type: 'VARCHAR' }, { name: 'is_municipality', type: 'BOOLEAN' },
