@@ -7,16 +7,17 @@ const SQL_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'sql');
 
 /** One in-memory DuckDB shared by the stages of a run: stages hand tables to each other through it. */
 export class StageDb {
-  private constructor(private instance: DuckDBInstance, readonly con: DuckDBConnection) {}
+  private constructor(private instance: DuckDBInstance, readonly con: DuckDBConnection, private owner = true) {}
+
+  /** Another connection to the same database, for work that runs alongside this one's (closing it leaves the
+   *  database open). */
+  async sideConnection(): Promise<StageDb> {
+    return new StageDb(this.instance, await this.instance.connect(), false);
+  }
 
   static async open(path = ':memory:'): Promise<StageDb> {
     const instance = await DuckDBInstance.create(path, { threads: '2' });
     return new StageDb(instance, await instance.connect());
-  }
-
-  /** A second connection to the same database, for work that may run alongside the main connection's. */
-  connect(): Promise<DuckDBConnection> {
-    return this.instance.connect();
   }
 
   async run(sql: string): Promise<void> {
@@ -69,7 +70,7 @@ export class StageDb {
 
   close(): void {
     this.con.closeSync();
-    this.instance.closeSync();
+    if (this.owner) this.instance.closeSync();
   }
 }
 

@@ -13,7 +13,7 @@ import { codeHash, combine, listFiles, PROJECT_ROOT, sha256, tableHash } from '.
 import { DEFAULT_LIMITS } from './ingest.ts';
 import { acquireLock } from './lock.ts';
 import { COMMON_CODE, STAGES, type Stage } from './stages.ts';
-import { recoverSwap, WAREHOUSE_FILE, PANEL_FILES } from './warehouse.ts';
+import { recoverSwap, WAREHOUSE_FILE, PANEL_FILES, writeRunsTable } from './warehouse.ts';
 
 export interface PipelineOptions {
   rawDir: string;
@@ -183,6 +183,23 @@ export async function runPipeline(options: PipelineOptions): Promise<RunRecord> 
   // tables live in the run's database; `js:` outputs are plain values handed over in memory (cheaper than a
   // database round trip for stages written in TypeScript) and cached as JSON
   const memory = new Map<string, unknown>();
+  // Work that the next stage does not wait for (data tests, writing the stage cache, the log line) runs in order on
+  // a second connection, on the other core, while the next stage runs. It is waited for before the warehouse stage
+  // and at the end; its first failure fails the run (and is reported before any later stage's).
+  const side = db ? await db.sideConnection() : undefined;
+  let sideQueue: Promise<void> = Promise.resolve();
+  let sideError: Error | undefined;
+  const later = (work: () => Promise<void> | void) => {
+    sideQueue = sideQueue.then(work);
+    sideQueue.catch((e: Error) => { sideError ??= e; });
+  };
+  const drain = async () => {
+    await sideQueue.catch(() => {});
+    if (sideError) throw sideError;
+  };
+  const say = (line: string) => later(() => log(line));
+  memory.set('runs#log', join(cacheDir, 'runs.jsonl'));
+  memory.set('runs#current', run);
   const cachePath = (stage: string, output: string) =>
     join(cacheDir, stage, isJs(output) ? `${output.slice(3)}.json` : `${output}.parquet`);
   const ensureLoaded = async (output: string) => {
@@ -200,6 +217,7 @@ export async function runPipeline(options: PipelineOptions): Promise<RunRecord> 
 
   try {
     for (const stage of STAGES.slice(0, upTo + 1)) {
+      if (sideError) throw sideError;
       const inputs: StageRecord['inputs'] = stage.name === 'ingest'
         ? rawInputs(rawDir)
         : stage.inputs.map((t) => ({ table: t, hash: hashes.get(t)?.hash, rows: hashes.get(t)?.rows }));
@@ -224,13 +242,13 @@ export async function runPipeline(options: PipelineOptions): Promise<RunRecord> 
         record.data_tests = meta!.data_tests;
         for (const o of meta!.outputs) hashes.set(o.table, o);
         metas.set(stage.name, meta!);
-        log(`${stage.name.padEnd(10)} skipped (unchanged)`);
+        say(`${stage.name.padEnd(10)} skipped (unchanged)`);
         continue;
       }
       if (dry) {
         record.status = 'would run';
         for (const t of stage.outputs) hashes.set(t, { table: t, rows: -1, hash: `pending:${fingerprint}` });
-        log(`${stage.name.padEnd(10)} would run: ${reason}`);
+        say(`${stage.name.padEnd(10)} would run: ${reason}`);
         continue;
       }
 
@@ -238,7 +256,10 @@ export async function runPipeline(options: PipelineOptions): Promise<RunRecord> 
       // tables of earlier stages that its data tests look up (e.g. panel → dim_city) are needed as well:
       // when this stage reruns alone, they are only in the cache
       for (const t of testedTables(stage, producer)) await ensureLoaded(t);
-      if (stage.name === 'warehouse') await collectTestFailures(db!, metas);
+      if (stage.name === 'warehouse') {
+        await drain();
+        await collectTestFailures(db!, metas);
+      }
 
       let bar: SingleBar | undefined;
       const progress = (done: number, total: number) => {
@@ -251,29 +272,27 @@ export async function runPipeline(options: PipelineOptions): Promise<RunRecord> 
       };
       const t0 = performance.now();
       let report: StageReport;
-      let tests: DataTestRun;
       try {
         report = await stage.run({ db: db!, settings, rawDir, outDir, full: run.full, progress, memory });
         for (const t of stage.outputs) loaded.add(t);
-        tests = await runDataTests(db!, stage.name, stage.tests);
       } catch (e) {
         record.status = 'failed';
         record.error = (e as Error).message;
-        const failedTests = (e as { dataTests?: DataTestRun }).dataTests;
-        if (failedTests) record.data_tests = failedTests.results;
         throw e;
       } finally {
         bar?.stop();
       }
-      record.seconds = (performance.now() - t0) / 1000;
+      const runSeconds = (performance.now() - t0) / 1000;
+      record.seconds = runSeconds;
       record.report = report;
-      record.data_tests = tests.results;
       mkdirSync(join(cacheDir, stage.name), { recursive: true });
       // the outputs are overwritten in place: without its meta a half-written cache is never taken as valid
       // (a run killed here would otherwise leave the old meta next to new or partial outputs)
       rmSync(join(cacheDir, `${stage.name}.json`), { force: true });
+      // output hashes now: the next stage's fingerprint is made of them
+      const copies: string[] = [];
       for (const t of stage.outputs) {
-        // a stage that can restore its outputs is not cached; it may name an output's hash itself (`<t>#hash`)
+        // a stage that can restore its outputs is not cached; it may name an output's hash and rows itself (`<t>#hash`, `<t>#rows`)
         let h: StageRecord['outputs'][number];
         const known = memory.get(`${t}#hash`) as string | undefined;
         if (isJs(t)) {
@@ -283,30 +302,55 @@ export async function runPipeline(options: PipelineOptions): Promise<RunRecord> 
           if (!stage.restore) writeFileSync(cachePath(stage.name, t), json);
           h = { table: t, rows, hash: known ?? sha256(json) };
         } else {
-          h = known === undefined ? { table: t, ...(await tableHash(db!, t)) } : { table: t, rows: await db!.count(t), hash: known };
-          if (!stage.restore) await db!.run(`COPY ${t} TO ${sqlString(cachePath(stage.name, t))} (FORMAT parquet)`);
+          const knownRows = memory.get(`${t}#rows`) as number | undefined;
+          h = known === undefined ? { table: t, ...(await tableHash(db!, t)) } : { table: t, rows: knownRows ?? await db!.count(t), hash: known };
+          if (!stage.restore) copies.push(t);
         }
         record.outputs.push(h);
         hashes.set(t, h);
       }
-      const newMeta: StageMeta = { fingerprint, parts, inputs, outputs: record.outputs, data_tests: tests.results, failures: tests.failures, report };
-      writeJsonAtomic(join(cacheDir, `${stage.name}.json`), newMeta);
-      metas.set(stage.name, newMeta);
-      const warned = tests.results.filter((r) => r.status === 'warn');
-      log(formatLine(stage.name, report, record.seconds) + (warned.length ? `  [warn: ${warned.map((w) => `${w.name} ${w.failing_rows}`).join(', ')}]` : ''));
+      later(async () => {
+        const t1 = performance.now();
+        let tests: DataTestRun;
+        try {
+          tests = await runDataTests(side!, stage.name, stage.tests);
+        } catch (e) {
+          record.status = 'failed';
+          record.error = (e as Error).message;
+          const failedTests = (e as { dataTests?: DataTestRun }).dataTests;
+          if (failedTests) record.data_tests = failedTests.results;
+          throw e;
+        }
+        record.seconds = runSeconds + (performance.now() - t1) / 1000;
+        record.data_tests = tests.results;
+        for (const t of copies) await side!.run(`COPY ${t} TO ${sqlString(cachePath(stage.name, t))} (FORMAT parquet)`);
+        const newMeta: StageMeta = { fingerprint, parts, inputs, outputs: record.outputs, data_tests: tests.results, failures: tests.failures, report };
+        writeJsonAtomic(join(cacheDir, `${stage.name}.json`), newMeta);
+        metas.set(stage.name, newMeta);
+        const warned = tests.results.filter((r) => r.status === 'warn');
+        log(formatLine(stage.name, report, record.seconds) + (warned.length ? `  [warn: ${warned.map((w) => `${w.name} ${w.failing_rows}`).join(', ')}]` : ''));
+      });
     }
+    await drain();
   } catch (e) {
+    // a failure found by the side work (a data test) belongs to an earlier stage than one the main line hit since
+    await sideQueue.catch(() => {});
+    const first = sideError ?? (e as Error);
     run.status = 'failed';
-    run.error = (e as Error).message;
-    throw e;
+    run.error = first.message;
+    throw first;
   } finally {
+    await sideQueue.catch(() => {});
     run.ended_at = new Date().toISOString();
+    side?.close();
     db?.close();
     if (!dry) {
       try {
         mkdirSync(cacheDir, { recursive: true });
         appendFileSync(join(cacheDir, 'runs.jsonl'), JSON.stringify(run) + '\n');
-        if (run.status === 'success' && existsSync(join(outDir, WAREHOUSE_FILE)) && upTo === STAGES.length - 1) {
+        // a run that wrote the warehouse has recorded itself there (as of its commit point)
+        const wrote = run.stages.some((s) => s.stage === 'warehouse' && s.status === 'ran');
+        if (run.status === 'success' && !wrote && existsSync(join(outDir, WAREHOUSE_FILE)) && upTo === STAGES.length - 1) {
           try {
             await recordRuns(join(outDir, WAREHOUSE_FILE), join(cacheDir, 'runs.jsonl'));
           } catch (e) {
@@ -342,16 +386,12 @@ async function collectTestFailures(db: StageDb, metas: Map<string, StageMeta>): 
   ], rows);
 }
 
-/** The warehouse's `runs` table: one row per run recorded in the cache's runs log, failed ones included. */
+/** After a run that did not write the warehouse (nothing changed): add it to the warehouse's `runs` table. */
 async function recordRuns(warehouse: string, runsLog: string): Promise<void> {
   const db = await StageDb.open(warehouse);
   try {
     await db.run('BEGIN TRANSACTION');
-    await db.run(`CREATE OR REPLACE TABLE runs AS
-      SELECT run_id, started_at::TIMESTAMP AS started_at, ended_at::TIMESTAMP AS ended_at, status, "full",
-             to_json(stages)::VARCHAR AS stages, to_json(versions)::VARCHAR AS versions, error
-      FROM read_json(${sqlString(runsLog)}, format = 'newline_delimited', union_by_name = true)`);
-    await db.run(`COMMENT ON TABLE runs IS 'every pipeline run: id, start/end, status, per-stage status, fingerprint, inputs, outputs, data tests, seconds; tool and dependency versions'`);
+    await writeRunsTable(db, 'main', [runsLog]);
     await db.run('COMMIT');
   } finally {
     db.close();

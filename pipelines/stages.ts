@@ -67,6 +67,7 @@ async function runIngest(ctx: StageContext): Promise<StageReport> {
     results.map((r) => r.file) as unknown as Record<string, unknown>[],
   );
   const values = results.reduce((s, r) => s + r.file.values, 0);
+  ctx.memory.set('staged#rows', values);
   const cells = results.reduce((s, r) => s + r.file.cells, 0);
   const read = results.filter((r) => r.values).length;
   return { rows: values, cells, tables: { staged: values, stg_files: results.length },
@@ -74,7 +75,8 @@ async function runIngest(ctx: StageContext): Promise<StageReport> {
 }
 
 async function runHarmonize(ctx: StageContext): Promise<StageReport> {
-  const version = combine([codeHash([...COMMON_CODE, ...HARMONIZE_CODE]), ctx.settings.mergePolicy]);
+  // the ingest code is part of the version: a part is made from an ingest part, whose key does not cover that code
+  const version = combine([codeHash([...COMMON_CODE, ...INGEST_CODE]), codeHash([...COMMON_CODE, ...HARMONIZE_CODE]), ctx.settings.mergePolicy]);
   const cache = new PartCache<HarmonizedPartMeta>(join(ctx.outDir, '.cache', 'harmonize-files'), version);
   const parts = ctx.memory.get('staged#parts') as PartList;
   const result = await harmonizeParts(ctx.db, { merge: ctx.settings.mergePolicy }, parts, cache);
@@ -82,7 +84,8 @@ async function runHarmonize(ctx: StageContext): Promise<StageReport> {
   await ctx.db.run(partsView('harmonized', result.paths, HARMONIZED_COLUMNS));
   // a view over the harmonized parts: identified by the ingest parts and the version (code, policy) that made them
   ctx.memory.set('harmonized#hash', combine([version, parts.map((p) => p.key)]));
-  ctx.memory.set('harmonized#parts', parts.map((p): WarehousePart => ({ part: combine([version, p.key]), file: p.file, file_sha256: p.sha256 })));
+  ctx.memory.set('harmonized#rows', result.rows);
+  ctx.memory.set('harmonized#parts', parts.map((p, i): WarehousePart => ({ part: combine([version, p.key]), file: p.file, file_sha256: p.sha256, path: result.paths[i] })));
   await ctx.db.createAndAppend(
     'dim_city',
     [{ name: 'city_code', type: 'VARCHAR' }, { name: 'city_name', type: 'VARCHAR' }, { name: 'province', type: 'VARCHAR' },

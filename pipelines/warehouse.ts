@@ -7,7 +7,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameS
 import { join, resolve } from 'node:path';
 import { catalogue } from './catalogue.ts';
 import type { StageContext, StageReport } from './context.ts';
-import { sqlIdent, sqlString } from './db.ts';
+import { sqlIdent, sqlString, type StageDb } from './db.ts';
 import { codeHash, combine } from './fingerprint.ts';
 
 /** Tables of the run's database that the warehouse keeps, with what they are for. */
@@ -69,8 +69,16 @@ export async function writeWarehouse(ctx: StageContext): Promise<StageReport> {
       await db.run(`COMMENT ON TABLE out.${table} IS ${sqlString(WAREHOUSE_TABLES[table])}`);
       tables[table] = await db.count(`out.${table}`);
     }
+    // the runs table: every run in the cache's log (failed ones included) and this one, as of this commit point
+    const runsLog = ctx.memory.get('runs#log') as string | undefined;
+    const current = ctx.memory.get('runs#current') as { ended_at: string } | undefined;
+    if (runsLog && current) {
+      const snapshot = join(tmp, 'run.jsonl');
+      writeFileSync(snapshot, JSON.stringify({ ...current, ended_at: new Date().toISOString() }) + '\n');
+      await writeRunsTable(db, 'out', [...(existsSync(runsLog) ? [runsLog] : []), snapshot]);
+    }
     await db.createAndAppend('meta_parts', [{ name: 'part', type: 'VARCHAR' }, { name: 'file', type: 'VARCHAR' }, { name: 'file_sha256', type: 'VARCHAR' }],
-      parts.map((p) => ({ ...p, part: combine([WRITER, p.part]) })));
+      parts.map((p) => ({ part: combine([WRITER, p.part]), file: p.file, file_sha256: p.file_sha256 })));
     await db.run('CREATE OR REPLACE TABLE out.meta_parts AS SELECT * FROM meta_parts');
     await db.run(`COMMENT ON TABLE out.meta_parts IS 'the ingest parts (raw files) whose values stg_values holds; lets the next build update it in place'`);
     // a table of an earlier version of the pipeline (or made by hand) is not carried into this build
@@ -83,16 +91,16 @@ export async function writeWarehouse(ctx: StageContext): Promise<StageReport> {
     }
     // DETACH writes the database file (its checkpoint is most of this stage); the panel files are written
     // meanwhile on a second connection, on the other core
-    const side = await db.connect();
+    const side = await db.sideConnection();
     try {
       await Promise.all([
         db.run('DETACH out'),
         side.run(`COPY panel TO ${sqlString(join(tmp, 'panel.parquet'))} (FORMAT parquet, COMPRESSION zstd)`)
-          .then(() => panelAsArrowIpc(side))
+          .then(() => panelAsArrowIpc(side.con))
           .then((ipc) => writeFileSync(join(tmp, 'panel.arrow'), ipc)),
       ]);
     } finally {
-      side.closeSync();
+      side.close();
     }
 
     // Commit point: the journal names the complete new files; from here on a killed run is rolled forward
@@ -104,11 +112,22 @@ export async function writeWarehouse(ctx: StageContext): Promise<StageReport> {
   }
 }
 
+/** The `runs` table of a warehouse (attached as `schema`) from run logs (JSON lines, one run each). */
+export async function writeRunsTable(db: StageDb, schema: string, logs: string[]): Promise<void> {
+  await db.run(`CREATE OR REPLACE TABLE ${schema}.runs AS
+    SELECT run_id, started_at::TIMESTAMP AS started_at, ended_at::TIMESTAMP AS ended_at, status, "full",
+           to_json(stages)::VARCHAR AS stages, to_json(versions)::VARCHAR AS versions, error
+    FROM read_json([${logs.map(sqlString).join(', ')}], format = 'newline_delimited', union_by_name = true)`);
+  await db.run(`COMMENT ON TABLE ${schema}.runs IS 'every pipeline run: id, start/end, status, per-stage status, fingerprint, inputs, outputs, data tests, seconds; tool and dependency versions'`);
+}
+
 /** One harmonized part (one raw file) of this build, as the warehouse's meta_parts records it. */
 export interface WarehousePart {
   part: string;
   file: string;
   file_sha256: string;
+  /** the harmonized part (Parquet) holding the file's rows */
+  path: string;
 }
 
 /** Parts written by another version of this writer are not reused. */
@@ -147,13 +166,16 @@ async function writeStagedValues(ctx: StageContext, parts: WarehousePart[], prev
     return;
   }
   const current = new Set(parts.map(id));
-  const prevParts = await db.rows<WarehousePart>('SELECT * FROM out.meta_parts');
+  const prevParts = await db.rows<Omit<WarehousePart, 'path'>>('SELECT part, file, file_sha256 FROM out.meta_parts');
   // a sha256 is 64 characters: sha256 followed by the path is unambiguous
-  const pairs = (list: WarehousePart[]) => list.map((p) => sqlString(p.file_sha256 + p.file)).join(', ');
+  const pairs = (list: Array<Omit<WarehousePart, 'path'>>) => list.map((p) => sqlString(p.file_sha256 + p.file)).join(', ');
   const gone = prevParts.filter((p) => !current.has(p.part));
   const added = parts.filter((p) => !previous.has(id(p)));
   if (gone.length) await db.run(`DELETE FROM out.stg_values WHERE file_sha256 || file IN (${pairs(gone)})`);
-  if (added.length) await db.run(`INSERT INTO out.stg_values SELECT * EXCLUDE (ord) FROM harmonized WHERE file_sha256 || file IN (${pairs(added)}) ORDER BY ord`);
+  // the new files' rows straight from their harmonized parts
+  for (const p of added) {
+    await db.run(`INSERT INTO out.stg_values SELECT * EXCLUDE (file_row_number) FROM read_parquet(${sqlString(p.path)}, file_row_number = true) ORDER BY file_row_number`);
+  }
 }
 
 async function panelAsArrowIpc(con: DuckDBConnection): Promise<Uint8Array> {
