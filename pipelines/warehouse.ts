@@ -62,13 +62,29 @@ export async function writeWarehouse(ctx: StageContext): Promise<StageReport> {
     const parts = (ctx.memory.get('harmonized#parts') as WarehousePart[] | undefined) ?? [];
     const update = ctx.full ? null : await copyPrevious(ctx, join(outDir, WAREHOUSE_FILE), dbPath);
     if (!update) await db.run(`ATTACH ${sqlString(dbPath)} AS out`);
-    const tables: Record<string, number> = {};
-    for (const table of Object.keys(WAREHOUSE_TABLES)) {
-      if (table === 'stg_values') await writeStagedValues(ctx, parts, update);
-      else await db.run(`CREATE OR REPLACE TABLE out.${table} AS SELECT * FROM ${table}`);
-      await db.run(`COMMENT ON TABLE out.${table} IS ${sqlString(WAREHOUSE_TABLES[table])}`);
-      tables[table] = await db.count(`out.${table}`);
+    // the tables are written on two connections at once (the machine has two cores): the large raw and clean
+    // values on this one, the panel side on the other
+    const side = await db.sideConnection();
+    const counts = new Map<string, number>();
+    const write = async (on: StageDb, names: string[]) => {
+      for (const table of names) {
+        if (table === 'stg_values') await writeStagedValues(on, parts, update);
+        else await on.run(`CREATE OR REPLACE TABLE out.${table} AS SELECT * FROM ${table}`);
+        await on.run(`COMMENT ON TABLE out.${table} IS ${sqlString(WAREHOUSE_TABLES[table])}`);
+        counts.set(table, await on.count(`out.${table}`));
+      }
+    };
+    const large = ['stg_values', 'clean_values', 'quality_imputations', 'quality_drops', 'stg_files', 'dim_city', 'dim_province'];
+    try {
+      await Promise.all([
+        write(db, large),
+        write(side, Object.keys(WAREHOUSE_TABLES).filter((t) => !large.includes(t))),
+      ]);
+    } catch (e) {
+      side.close();
+      throw e;
     }
+    const tables = Object.fromEntries(Object.keys(WAREHOUSE_TABLES).map((t) => [t, counts.get(t)!]));
     // the runs table: every run in the cache's log (failed ones included) and this one, as of this commit point
     const runsLog = ctx.memory.get('runs#log') as string | undefined;
     const current = ctx.memory.get('runs#current') as { ended_at: string } | undefined;
@@ -90,8 +106,7 @@ export async function writeWarehouse(ctx: StageContext): Promise<StageReport> {
       await db.run(`DROP VIEW out.${sqlIdent(name)}`);
     }
     // DETACH writes the database file (its checkpoint is most of this stage); the panel files are written
-    // meanwhile on a second connection, on the other core
-    const side = await db.sideConnection();
+    // meanwhile on the other connection
     try {
       await Promise.all([
         db.run('DETACH out'),
@@ -157,8 +172,7 @@ async function copyPrevious(ctx: StageContext, previous: string, target: string)
 /** stg_values: in an update, the rows of the files that left are deleted and those of new files appended (the
  *  other files' rows are the same values); otherwise written whole. Rows are in file and cell order, except
  *  that an update appends new files at the end. */
-async function writeStagedValues(ctx: StageContext, parts: WarehousePart[], previous: Set<string> | null): Promise<void> {
-  const { db } = ctx;
+async function writeStagedValues(db: StageDb, parts: WarehousePart[], previous: Set<string> | null): Promise<void> {
   const id = (p: WarehousePart) => combine([WRITER, p.part]);
   const kept = previous ? parts.filter((p) => previous.has(id(p))) : [];
   if (!previous || kept.length === 0) {

@@ -1,6 +1,6 @@
 -- Every value in its indicator's canonical unit; the parts of a merged city (莱芜 into 济南) added up.
 -- A sum is only taken when every part is present: half a city is not the city.
-CREATE OR REPLACE TABLE clean_normalized AS
+CREATE OR REPLACE VIEW clean_normalized AS
 SELECT h.city_code, h.year, h.indicator, i.level,
        CASE WHEN count(h.value) = count(*) THEN sum(h.value * f.factor) END AS value,
        count(*) AS parts

@@ -1,10 +1,16 @@
 -- One value per (source, indicator, scope, region code + name, year): the earliest second occurrence, with the
--- cell of its first occurrence. Groups first (cheap), the ordered window only over the duplicated keys.
-WITH dup_keys AS (
-  SELECT source_id, indicator, coalesce(scope, '') AS scope_key, coalesce(code_raw, '') AS code_key, name_raw, year
+-- cell of its first occurrence. Groups first, on a hash of the key (one integer instead of six columns; a
+-- collision only lets a few more rows into the exact check below), the ordered window only over those rows.
+WITH dup_hashes AS (
+  SELECT hash(source_id, indicator, coalesce(scope, ''), coalesce(code_raw, ''), name_raw, year) AS key_hash
   FROM staged
   GROUP BY ALL
   HAVING count(*) > 1
+),
+dup_keys AS (
+  SELECT DISTINCT source_id, indicator, coalesce(scope, '') AS scope_key, coalesce(code_raw, '') AS code_key, name_raw, year
+  FROM staged
+  WHERE hash(source_id, indicator, coalesce(scope, ''), coalesce(code_raw, ''), name_raw, year) IN (SELECT key_hash FROM dup_hashes)
 ),
 dup_rows AS (
   SELECT s.*,
