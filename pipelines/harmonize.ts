@@ -229,6 +229,8 @@ export async function harmonizeParts(
   policy: HarmonizePolicy,
   parts: Array<{ key: string; path: string }>,
   cache: PartCache<HarmonizedPartMeta>,
+  /** harmonize every part again (a full rebuild) */
+  again = false,
 ): Promise<{ rows: number; dropped: number; paths: string[]; fresh: number }> {
   await db.createAndAppend(
     'ref_indicator_levels',
@@ -240,7 +242,7 @@ export async function harmonizeParts(
   let staged = 0;
   let fresh = 0;
   for (const part of parts) {
-    let meta = cache.meta(part.key);
+    let meta = again ? undefined : cache.meta(part.key);
     if (!meta) {
       meta = await harmonizePart(db, resolver, part.path, cache, part.key);
       fresh++;

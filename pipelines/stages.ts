@@ -45,7 +45,8 @@ type PartList = Array<{ key: string; path: string; file: string; sha256: string 
 async function runIngest(ctx: StageContext): Promise<StageReport> {
   const { db } = ctx;
   const parts = new PartCache<IngestedFile>(join(ctx.outDir, '.cache', 'ingest-files'), codeHash([...COMMON_CODE, ...INGEST_CODE]));
-  const results = await ingestFiles({ rawDir: ctx.rawDir, reuse: (key) => parts.meta(key), onFile: ctx.progress });
+  // a full rebuild reads every file again
+  const results = await ingestFiles({ rawDir: ctx.rawDir, reuse: ctx.full ? undefined : (key) => parts.meta(key), onFile: ctx.progress });
   for (const r of results) {
     if (!r.values) continue;
     await db.createAndAppend('stg_part', STAGED_COLUMNS, r.values as unknown as Record<string, unknown>[]);
@@ -79,7 +80,7 @@ async function runHarmonize(ctx: StageContext): Promise<StageReport> {
   const version = combine([codeHash([...COMMON_CODE, ...INGEST_CODE]), codeHash([...COMMON_CODE, ...HARMONIZE_CODE]), ctx.settings.mergePolicy]);
   const cache = new PartCache<HarmonizedPartMeta>(join(ctx.outDir, '.cache', 'harmonize-files'), version);
   const parts = ctx.memory.get('staged#parts') as PartList;
-  const result = await harmonizeParts(ctx.db, { merge: ctx.settings.mergePolicy }, parts, cache);
+  const result = await harmonizeParts(ctx.db, { merge: ctx.settings.mergePolicy }, parts, cache, ctx.full);
   cache.prune(parts.map((p) => p.key));
   await ctx.db.run(partsView('harmonized', result.paths, HARMONIZED_COLUMNS));
   // a view over the harmonized parts: identified by the ingest parts and the version (code, policy) that made them

@@ -42,3 +42,38 @@ describe('data tests', () => {
     expect(compile({ name: 'x', table: 't', severity: 'warn', kind: 'accepted_range', column: 'v', min: 0 })).toBe('SELECT * FROM t WHERE "v" < 0');
   });
 });
+
+describe('data tests in a run', () => {
+  it('an error-severity failure stops the run under its stage (its tests run alongside the next stage) and leaves the warehouse as it was', async () => {
+    // the tests of a stage run alongside the next stage: give clean one that always fails
+    const { sampleWarehouse } = await import('../helpers/sample-warehouse.ts');
+    const { copySampleRaw, newOutDir, warehouseFiles } = await import('../helpers/rebuild.ts');
+    const { runPipeline } = await import('../../pipelines/pipeline.ts');
+    const { STAGES } = await import('../../pipelines/stages.ts');
+    const { cpSync, readFileSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { outDir: sample } = await sampleWarehouse();
+    const raw = copySampleRaw('dt-run');
+    const out = newOutDir('dt-run');
+    cpSync(sample, out, { recursive: true });
+    const before = warehouseFiles(out);
+    const clean = STAGES.find((s) => s.name === 'clean')!;
+    clean.tests.push({ name: 'always_fails', table: 'clean_values', severity: 'error', kind: 'sql', description: 'test', sql: 'SELECT * FROM clean_values WHERE rowid < 3' });
+    try {
+      await expect(runPipeline({ rawDir: raw, outDir: out, full: true, log: () => {} })).rejects.toThrow("data test 'always_fails' on clean_values failed for 3 row(s)");
+      const record = JSON.parse(readFileSync(join(out, 'run_results.json'), 'utf8'));
+      expect(record.status).toBe('failed');
+      expect(record.error).toMatch(/always_fails/);
+      const cleanRecord = record.stages.find((s: { stage: string }) => s.stage === 'clean');
+      expect(cleanRecord.status).toBe('failed');
+      expect(cleanRecord.data_tests.find((t: { name: string }) => t.name === 'always_fails').status).toBe('fail');
+      expect(record.stages.map((s: { stage: string }) => s.stage)).not.toContain('warehouse');
+      // --full trusts no cache: every file was read again although the folder held their parts
+      expect(record.stages[0].report.detail).toMatch(/^16 files, 16 read, 0 unchanged/);
+      expect(warehouseFiles(out)).toEqual(before);
+    } finally {
+      clean.tests.pop();
+      for (const d of [raw, out]) rmSync(d, { recursive: true, force: true });
+    }
+  });
+});
