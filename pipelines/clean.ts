@@ -31,21 +31,28 @@ export async function clean(ctx: StageContext): Promise<StageReport> {
     requiredIndicators(catalogue(settings)).map((indicator) => ({ indicator })),
   );
 
-  const firstYear = settings.firstYear;
-  const lastYear = settings.lastYear ?? Number(await db.scalar(
-    `SELECT max(h.year) FROM harmonized h JOIN ref_indicators i USING (indicator) WHERE i.level = 'city' AND h.value IS NOT NULL`));
-
-  const problems = await db.rows<{ problem: string; file: string; sheet: string; cell: string; indicator: string; expected: string }>(
-    sqlFile('clean_checks.sql'),
-  );
-  if (problems.length > 0) {
-    const p = problems[0];
+  // the checks read the harmonized values on a second connection while the first one normalizes and imputes;
+  // a problem they find is reported in preference to anything the imputation ran into
+  type Problem = { problem: string; file: string; sheet: string; cell: string; indicator: string; expected: string };
+  const side = await db.sideConnection();
+  const [checked, built] = await Promise.allSettled([
+    side.rows<Problem>(sqlFile('clean_checks.sql')),
+    (async () => {
+      const firstYear = settings.firstYear;
+      const lastYear = settings.lastYear ?? Number(await db.scalar(
+        `SELECT max(h.year) FROM harmonized h JOIN ref_indicators i USING (indicator) WHERE i.level = 'city' AND h.value IS NOT NULL`));
+      await db.runFile('clean_normalize.sql', { first_year: firstYear, last_year: lastYear });
+      await db.runFile('clean_impute.sql', { first_year: firstYear, last_year: lastYear, edge_carry: settings.edgeCarry, max_gap: settings.maxInterpolatedGap });
+      await db.runFile('clean_drops.sql');
+    })(),
+  ]);
+  side.close();
+  if (checked.status === 'rejected') throw checked.reason;
+  if (checked.value.length > 0) {
+    const p = checked.value[0];
     throw new DataError({ file: p.file, sheet: p.sheet, cell: p.cell, variable: p.indicator }, p.expected);
   }
-
-  await db.runFile('clean_normalize.sql', { first_year: firstYear, last_year: lastYear });
-  await db.runFile('clean_impute.sql', { first_year: firstYear, last_year: lastYear, edge_carry: settings.edgeCarry, max_gap: settings.maxInterpolatedGap });
-  await db.runFile('clean_drops.sql');
+  if (built.status === 'rejected') throw built.reason;
 
   const tables = {
     clean_values: await db.count('clean_values'),

@@ -76,7 +76,7 @@ export async function writeWarehouse(ctx: StageContext): Promise<StageReport> {
     };
     const large = ['stg_values', 'clean_values', 'quality_imputations', 'quality_drops', 'stg_files', 'dim_city', 'dim_province'];
     try {
-      await Promise.all([
+      await settled([
         write(db, large),
         write(side, Object.keys(WAREHOUSE_TABLES).filter((t) => !large.includes(t))),
       ]);
@@ -108,7 +108,7 @@ export async function writeWarehouse(ctx: StageContext): Promise<StageReport> {
     // DETACH writes the database file (its checkpoint is most of this stage); the panel files are written
     // meanwhile on the other connection
     try {
-      await Promise.all([
+      await settled([
         db.run('DETACH out'),
         side.run(`COPY panel TO ${sqlString(join(tmp, 'panel.parquet'))} (FORMAT parquet, COMPRESSION zstd)`)
           .then(() => panelAsArrowIpc(side.con))
@@ -125,6 +125,14 @@ export async function writeWarehouse(ctx: StageContext): Promise<StageReport> {
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/** Wait for every one of the tasks (a connection must not be closed under a running query), then throw the
+ *  first failure. */
+async function settled(tasks: Array<Promise<unknown>>): Promise<void> {
+  const results = await Promise.allSettled(tasks);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /** The `runs` table of a warehouse (attached as `schema`) from run logs (JSON lines, one run each). */
