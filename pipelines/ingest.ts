@@ -49,6 +49,9 @@ export interface IngestFilesOptions extends IngestOptions {
   /** Files read before (incremental builds): `key` covers the file's sha256, the registry entries reading it and
    *  the limits. Return the file's record to skip parsing it (its values are kept by the caller), else undefined. */
   reuse?: (key: string) => IngestedFile | undefined;
+  /** sha256 of a file the caller has just hashed (the pipeline, for its fingerprint): a file found in `reuse` by
+   *  it is not read again */
+  knownSha?: (path: string) => string | undefined;
 }
 
 /** One file of an ingest: its values, or null when `reuse` had them. */
@@ -146,7 +149,15 @@ async function ingestFile(
   limits: IngestLimits,
   prov: ProvinceIndex,
   reuse?: (key: string) => IngestedFile | undefined,
+  knownSha?: (path: string) => string | undefined,
 ): Promise<FileOutcome> {
+  const keyOf = (sha256: string) => createHash('sha256').update(JSON.stringify([task.path, sha256, task.reads, limits])).digest('hex');
+  const hashed = knownSha?.(task.path);
+  if (hashed && reuse) {
+    const key = keyOf(hashed);
+    const known = reuse(key);
+    if (known) return { key, file: known, values: null };
+  }
   const full = join(rawDir, ...task.path.split('/'));
   const st = await stat(full);
   if (st.size > limits.maxFileBytes) {
@@ -154,7 +165,7 @@ async function ingestFile(
   }
   const buf = await readFile(full);
   const sha256 = createHash('sha256').update(buf).digest('hex');
-  const key = createHash('sha256').update(JSON.stringify([task.path, sha256, task.reads, limits])).digest('hex');
+  const key = keyOf(sha256);
   const known = reuse?.(key);
   if (known) return { key, file: known, values: null };
   return { key, ...parseFile(task, buf, sha256, limits, prov) };
@@ -276,7 +287,7 @@ export async function ingestFiles(opts: IngestFilesOptions): Promise<FileOutcome
   const ordered = [...tasks.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   let done = 0;
   const results = await Promise.all(ordered.map((task) => limit(async () => {
-    const r = await ingestFile(opts.rawDir, task, limits, prov, opts.reuse);
+    const r = await ingestFile(opts.rawDir, task, limits, prov, opts.reuse, opts.knownSha);
     opts.onFile?.(++done, ordered.length);
     return r;
   })));

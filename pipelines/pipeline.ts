@@ -13,7 +13,7 @@ import { codeHash, combine, listFiles, PROJECT_ROOT, sha256, tableHash } from '.
 import { DEFAULT_LIMITS } from './ingest.ts';
 import { acquireLock } from './lock.ts';
 import { COMMON_CODE, STAGES, type Stage } from './stages.ts';
-import { recoverSwap, WAREHOUSE_FILE, PANEL_FILES, writeRunsTable } from './warehouse.ts';
+import { abandonWarehouse, EARLY_TABLES, recoverSwap, startWarehouse, WAREHOUSE_FILE, PANEL_FILES, writeRunsTable, type WarehouseDraft } from './warehouse.ts';
 
 export interface PipelineOptions {
   rawDir: string;
@@ -198,6 +198,8 @@ export async function runPipeline(options: PipelineOptions): Promise<RunRecord> 
     if (sideError) throw sideError;
   };
   const say = (line: string) => later(() => log(line));
+  let draft: Promise<WarehouseDraft> | undefined;
+  let draftDb: StageDb | undefined;
   memory.set('runs#log', join(cacheDir, 'runs.jsonl'));
   memory.set('runs#current', run);
   const cachePath = (stage: string, output: string) =>
@@ -221,6 +223,8 @@ export async function runPipeline(options: PipelineOptions): Promise<RunRecord> 
       const inputs: StageRecord['inputs'] = stage.name === 'ingest'
         ? rawInputs(rawDir)
         : stage.inputs.map((t) => ({ table: t, hash: hashes.get(t)?.hash, rows: hashes.get(t)?.rows }));
+      // the ingest stage need not read a file again to find its part
+      if (stage.name === 'ingest') memory.set('raw#sha256', new Map(inputs.map((i) => [i.path!.normalize('NFC'), i.sha256!])));
       const parts = {
         code: codeHash([...COMMON_CODE, ...stage.code]),
         // ingest reads files as the registry says; no pipeline setting changes what it stages
@@ -282,7 +286,8 @@ export async function runPipeline(options: PipelineOptions): Promise<RunRecord> 
       } finally {
         bar?.stop();
       }
-      const runSeconds = (performance.now() - t0) / 1000;
+      let runSeconds = (performance.now() - t0) / 1000;
+      if (stage.name === 'warehouse' && draft) runSeconds += (await draft).seconds;
       record.seconds = runSeconds;
       record.report = report;
       mkdirSync(join(cacheDir, stage.name), { recursive: true });
@@ -308,6 +313,17 @@ export async function runPipeline(options: PipelineOptions): Promise<RunRecord> 
         }
         record.outputs.push(h);
         hashes.set(t, h);
+      }
+      // the warehouse will run (what it reads from clean and before changed): its file is started now, with the
+      // tables that need nothing after clean written while derive and transform run
+      if (stage.name === 'clean' && upTo === STAGES.length - 1 && warehouseWillRun(readMeta(cacheDir, 'warehouse'), hashes, run.full)) {
+        for (const t of ['harmonized', 'stg_files', 'dim_city', 'dim_province']) await ensureLoaded(t);
+        const ctx = { db: db!, settings, rawDir, outDir, full: run.full, progress: () => {}, memory };
+        // on a connection of its own: the side queue has this stage's tests to run meanwhile
+        draftDb = await db!.sideConnection();
+        draft = startWarehouse(ctx, draftDb, true);
+        draft.catch((e: Error) => { sideError ??= e; });
+        memory.set('warehouse#draft', draft);
       }
       later(async () => {
         const t1 = performance.now();
@@ -341,6 +357,10 @@ export async function runPipeline(options: PipelineOptions): Promise<RunRecord> 
     throw first;
   } finally {
     await sideQueue.catch(() => {});
+    // a warehouse started early that the run did not get to finish
+    if (draft) await draft.catch(() => {});
+    if (memory.has('warehouse#draft')) await abandonWarehouse(memory.get('warehouse#draft') as Promise<WarehouseDraft>, draftDb!);
+    draftDb?.close();
     run.ended_at = new Date().toISOString();
     side?.close();
     db?.close();
@@ -365,6 +385,15 @@ export async function runPipeline(options: PipelineOptions): Promise<RunRecord> 
     }
   }
   return run;
+}
+
+/** Whether the warehouse stage will run whatever derive and transform make: a full rebuild, no previous build, or
+ *  an input of its early tables changed (the stage's fingerprint covers its inputs). */
+function warehouseWillRun(meta: StageMeta | undefined, hashes: Map<string, StageRecord['outputs'][number]>, full: boolean): boolean {
+  if (full || !meta) return true;
+  const before = new Map(meta.inputs.map((i) => [i.table, i.hash]));
+  const sources = EARLY_TABLES.map((t) => (t === 'stg_values' ? 'harmonized' : t));
+  return sources.some((t) => hashes.get(t)?.hash !== before.get(t));
 }
 
 /** Tables made by earlier stages that the data tests of `stage` read. */

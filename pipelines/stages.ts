@@ -46,7 +46,10 @@ async function runIngest(ctx: StageContext): Promise<StageReport> {
   const { db } = ctx;
   const parts = new PartCache<IngestedFile>(join(ctx.outDir, '.cache', 'ingest-files'), codeHash([...COMMON_CODE, ...INGEST_CODE]));
   // a full rebuild reads every file again
-  const results = await ingestFiles({ rawDir: ctx.rawDir, reuse: ctx.full ? undefined : (key) => parts.meta(key), onFile: ctx.progress });
+  const hashed = ctx.memory.get('raw#sha256') as Map<string, string> | undefined;
+  const results = await ingestFiles({
+    rawDir: ctx.rawDir, reuse: ctx.full ? undefined : (key) => parts.meta(key), knownSha: (path) => hashed?.get(path), onFile: ctx.progress,
+  });
   for (const r of results) {
     if (!r.values) continue;
     await db.createAndAppend('stg_part', STAGED_COLUMNS, r.values as unknown as Record<string, unknown>[]);

@@ -30,14 +30,75 @@ export const WAREHOUSE_TABLES: Record<string, string> = {
 export const PANEL_FILES = ['panel.parquet', 'panel.arrow'];
 export const WAREHOUSE_FILE = 'warehouse.duckdb';
 
-export async function writeWarehouse(ctx: StageContext): Promise<StageReport> {
-  const { db, settings } = ctx;
+/** Tables that need nothing after the clean stage: a run may write them (and checkpoint them) while derive and
+ *  transform run, see startWarehouse. */
+export const EARLY_TABLES = ['stg_values', 'clean_values', 'quality_imputations', 'quality_drops', 'stg_files', 'dim_city', 'dim_province'];
+
+/** A warehouse file being written in a temporary folder (attached as `out`). */
+export interface WarehouseDraft {
+  tmp: string;
+  /** parts whose rows the copied previous warehouse holds (null: a new file) */
+  update: Set<string> | null;
+  counts: Map<string, number>;
+  /** the early tables are written (and checkpointed) */
+  early: boolean;
+  seconds: number;
+}
+
+/** Start the warehouse: a temporary folder, the previous warehouse copied into it (or a new file), attached as
+ *  `out`. With `early`, the early tables are written on `on` and checkpointed as well. */
+export async function startWarehouse(ctx: StageContext, on: StageDb, early: boolean): Promise<WarehouseDraft> {
+  const t0 = performance.now();
   const outDir = resolve(ctx.outDir);
   mkdirSync(outDir, { recursive: true });
   recoverSwap(outDir);
   removeStaleTemps(outDir);
   const tmp = join(outDir, `.tmp-${process.pid}-${Date.now()}`);
   mkdirSync(tmp);
+  const draft: WarehouseDraft = { tmp, update: null, counts: new Map(), early, seconds: 0 };
+  try {
+    const dbPath = join(tmp, WAREHOUSE_FILE);
+    draft.update = ctx.full ? null : await copyPrevious(on, join(outDir, WAREHOUSE_FILE), dbPath);
+    if (!draft.update) await on.run(`ATTACH ${sqlString(dbPath)} AS out`);
+    if (early) {
+      await writeTables(on, EARLY_TABLES, draft, warehouseParts(ctx));
+      await on.run('CHECKPOINT out');
+    }
+  } catch (e) {
+    await abandonWarehouse(Promise.resolve(draft), on);
+    throw e;
+  }
+  draft.seconds = (performance.now() - t0) / 1000;
+  return draft;
+}
+
+/** Give up a started warehouse: detach it and remove its folder (the previous warehouse is untouched). */
+export async function abandonWarehouse(draft: Promise<WarehouseDraft>, on: StageDb): Promise<void> {
+  const d = await draft.catch(() => undefined);
+  await on.run('DETACH out').catch(() => {});
+  if (d) rmSync(d.tmp, { recursive: true, force: true });
+}
+
+const warehouseParts = (ctx: StageContext) => (ctx.memory.get('harmonized#parts') as WarehousePart[] | undefined) ?? [];
+
+async function writeTables(on: StageDb, names: string[], draft: WarehouseDraft, parts: WarehousePart[]): Promise<void> {
+  for (const table of names) {
+    if (table === 'stg_values') await writeStagedValues(on, parts, draft.update);
+    else await on.run(`CREATE OR REPLACE TABLE out.${table} AS SELECT * FROM ${table}`);
+    await on.run(`COMMENT ON TABLE out.${table} IS ${sqlString(WAREHOUSE_TABLES[table])}`);
+    draft.counts.set(table, await on.count(`out.${table}`));
+  }
+}
+
+export async function writeWarehouse(ctx: StageContext): Promise<StageReport> {
+  const { db, settings } = ctx;
+  const outDir = resolve(ctx.outDir);
+  // a run may have started the file while the stages before ran (the early tables written)
+  const started = ctx.memory.get('warehouse#draft') as Promise<WarehouseDraft> | undefined;
+  ctx.memory.delete('warehouse#draft');
+  const draft = started ? await started : await startWarehouse(ctx, db, false);
+  const { tmp } = draft;
+  const side = await db.sideConnection();
   try {
     await db.createAndAppend(
       'meta_catalogue',
@@ -58,33 +119,15 @@ export async function writeWarehouse(ctx: StageContext): Promise<StageReport> {
       { key: 'synthetic', value: String(isSyntheticSample(ctx.rawDir)) },
     ]);
     await db.run('CREATE TABLE IF NOT EXISTS test_failures (stage VARCHAR, test VARCHAR, severity VARCHAR, row_json VARCHAR)');
-    const dbPath = join(tmp, WAREHOUSE_FILE);
-    const parts = (ctx.memory.get('harmonized#parts') as WarehousePart[] | undefined) ?? [];
-    const update = ctx.full ? null : await copyPrevious(ctx, join(outDir, WAREHOUSE_FILE), dbPath);
-    if (!update) await db.run(`ATTACH ${sqlString(dbPath)} AS out`);
+    const parts = warehouseParts(ctx);
     // the tables are written on two connections at once (the machine has two cores): the large raw and clean
-    // values on this one, the panel side on the other
-    const side = await db.sideConnection();
-    const counts = new Map<string, number>();
-    const write = async (on: StageDb, names: string[]) => {
-      for (const table of names) {
-        if (table === 'stg_values') await writeStagedValues(on, parts, update);
-        else await on.run(`CREATE OR REPLACE TABLE out.${table} AS SELECT * FROM ${table}`);
-        await on.run(`COMMENT ON TABLE out.${table} IS ${sqlString(WAREHOUSE_TABLES[table])}`);
-        counts.set(table, await on.count(`out.${table}`));
-      }
-    };
-    const large = ['stg_values', 'clean_values', 'quality_imputations', 'quality_drops', 'stg_files', 'dim_city', 'dim_province'];
-    try {
-      await settled([
-        write(db, large),
-        write(side, Object.keys(WAREHOUSE_TABLES).filter((t) => !large.includes(t))),
-      ]);
-    } catch (e) {
-      side.close();
-      throw e;
-    }
-    const tables = Object.fromEntries(Object.keys(WAREHOUSE_TABLES).map((t) => [t, counts.get(t)!]));
+    // values (unless written early) on this one, the panel side on the other
+    const late = Object.keys(WAREHOUSE_TABLES).filter((t) => !EARLY_TABLES.includes(t));
+    await settled([
+      draft.early ? Promise.resolve() : writeTables(db, EARLY_TABLES, draft, parts),
+      writeTables(side, late, draft, parts),
+    ]);
+    const tables = Object.fromEntries(Object.keys(WAREHOUSE_TABLES).map((t) => [t, draft.counts.get(t)!]));
     // the runs table: every run in the cache's log (failed ones included) and this one, as of this commit point
     const runsLog = ctx.memory.get('runs#log') as string | undefined;
     const current = ctx.memory.get('runs#current') as { ended_at: string } | undefined;
@@ -107,22 +150,23 @@ export async function writeWarehouse(ctx: StageContext): Promise<StageReport> {
     }
     // DETACH writes the database file (its checkpoint is most of this stage); the panel files are written
     // meanwhile on the other connection
-    try {
-      await settled([
-        db.run('DETACH out'),
-        side.run(`COPY panel TO ${sqlString(join(tmp, 'panel.parquet'))} (FORMAT parquet, COMPRESSION zstd)`)
-          .then(() => panelAsArrowIpc(side.con))
-          .then((ipc) => writeFileSync(join(tmp, 'panel.arrow'), ipc)),
-      ]);
-    } finally {
-      side.close();
-    }
+    await settled([
+      db.run('DETACH out'),
+      side.run(`COPY panel TO ${sqlString(join(tmp, 'panel.parquet'))} (FORMAT parquet, COMPRESSION zstd)`)
+        .then(() => panelAsArrowIpc(side.con))
+        .then((ipc) => writeFileSync(join(tmp, 'panel.arrow'), ipc)),
+    ]);
 
     // Commit point: the journal names the complete new files; from here on a killed run is rolled forward
     // by the next one (recoverSwap), before it, the previous warehouse stays as it was.
     commitSwap(outDir, tmp, [...PANEL_FILES, WAREHOUSE_FILE]);
-    return { rows: tables.panel, tables, detail: `${Object.keys(tables).length} tables → ${join(ctx.outDir, WAREHOUSE_FILE)}` };
+    const early = draft.early ? `; ${EARLY_TABLES.length} of them written while derive and transform ran (${draft.seconds.toFixed(2)} s)` : '';
+    return { rows: tables.panel, tables, detail: `${Object.keys(tables).length} tables → ${join(ctx.outDir, WAREHOUSE_FILE)}${early}` };
+  } catch (e) {
+    await db.run('DETACH out').catch(() => {});
+    throw e;
   } finally {
+    side.close();
     rmSync(tmp, { recursive: true, force: true });
   }
 }
@@ -158,19 +202,19 @@ const WRITER = codeHash(['pipelines/warehouse.ts']);
 
 /** Where the previous warehouse can be updated in place: its copy attached as `out`, and the parts its stg_values
  *  holds. Null when there is none or it cannot be read (the build then writes a new file). */
-async function copyPrevious(ctx: StageContext, previous: string, target: string): Promise<Set<string> | null> {
+async function copyPrevious(on: StageDb, previous: string, target: string): Promise<Set<string> | null> {
   if (!existsSync(previous)) return null;
   try {
     copyFileSync(previous, target);
     if (existsSync(previous + '.wal')) copyFileSync(previous + '.wal', target + '.wal');
-    await ctx.db.run(`ATTACH ${sqlString(target)} AS out`);
+    await on.run(`ATTACH ${sqlString(target)} AS out`);
   } catch {
     rmSync(target, { force: true });
     rmSync(target + '.wal', { force: true });
     return null;
   }
   try {
-    const rows = await ctx.db.rows<{ part: string }>('SELECT part FROM out.meta_parts');
+    const rows = await on.rows<{ part: string }>('SELECT part FROM out.meta_parts');
     return new Set(rows.map((r) => r.part));
   } catch {
     return new Set(); // no meta_parts: every table is written anew
