@@ -321,7 +321,7 @@ export async function runPipeline(options: PipelineOptions): Promise<RunRecord> 
         const ctx = { db: db!, settings, rawDir, outDir, full: run.full, progress: () => {}, memory };
         // on a connection of its own: the side queue has this stage's tests to run meanwhile
         draftDb = await db!.sideConnection();
-        draft = startWarehouse(ctx, draftDb, true);
+        draft = startWarehouse(ctx, draftDb, EARLY_TABLES);
         draft.catch((e: Error) => { sideError ??= e; });
         memory.set('warehouse#draft', draft);
       }

@@ -40,14 +40,14 @@ export interface WarehouseDraft {
   /** parts whose rows the copied previous warehouse holds (null: a new file) */
   update: Set<string> | null;
   counts: Map<string, number>;
-  /** the early tables are written (and checkpointed) */
-  early: boolean;
+  /** tables already written (and checkpointed) */
+  written: Set<string>;
   seconds: number;
 }
 
 /** Start the warehouse: a temporary folder, the previous warehouse copied into it (or a new file), attached as
- *  `out`. With `early`, the early tables are written on `on` and checkpointed as well. */
-export async function startWarehouse(ctx: StageContext, on: StageDb, early: boolean): Promise<WarehouseDraft> {
+ *  `out`, and the given tables written on `on` and checkpointed. */
+export async function startWarehouse(ctx: StageContext, on: StageDb, tables: string[]): Promise<WarehouseDraft> {
   const t0 = performance.now();
   const outDir = resolve(ctx.outDir);
   mkdirSync(outDir, { recursive: true });
@@ -55,20 +55,27 @@ export async function startWarehouse(ctx: StageContext, on: StageDb, early: bool
   removeStaleTemps(outDir);
   const tmp = join(outDir, `.tmp-${process.pid}-${Date.now()}`);
   mkdirSync(tmp);
-  const draft: WarehouseDraft = { tmp, update: null, counts: new Map(), early, seconds: 0 };
+  const draft: WarehouseDraft = { tmp, update: null, counts: new Map(), written: new Set(), seconds: 0 };
   try {
     const dbPath = join(tmp, WAREHOUSE_FILE);
     draft.update = ctx.full ? null : await copyPrevious(on, join(outDir, WAREHOUSE_FILE), dbPath);
     if (!draft.update) await on.run(`ATTACH ${sqlString(dbPath)} AS out`);
-    if (early) {
-      await writeTables(on, EARLY_TABLES, draft, warehouseParts(ctx));
-      await on.run('CHECKPOINT out');
-    }
+    if (tables.length) await addToWarehouse(ctx, draft, on, tables);
   } catch (e) {
     await abandonWarehouse(Promise.resolve(draft), on);
     throw e;
   }
-  draft.seconds = (performance.now() - t0) / 1000;
+  draft.seconds += (performance.now() - t0) / 1000;
+  return draft;
+}
+
+/** Write tables into a started warehouse and checkpoint them. */
+async function addToWarehouse(ctx: StageContext, draft: WarehouseDraft, on: StageDb, tables: string[]): Promise<WarehouseDraft> {
+  const t0 = performance.now();
+  await writeTables(on, tables, draft, warehouseParts(ctx));
+  await on.run('CHECKPOINT out');
+  for (const t of tables) draft.written.add(t);
+  draft.seconds += (performance.now() - t0) / 1000;
   return draft;
 }
 
@@ -82,12 +89,14 @@ export async function abandonWarehouse(draft: Promise<WarehouseDraft>, on: Stage
 const warehouseParts = (ctx: StageContext) => (ctx.memory.get('harmonized#parts') as WarehousePart[] | undefined) ?? [];
 
 async function writeTables(on: StageDb, names: string[], draft: WarehouseDraft, parts: WarehousePart[]): Promise<void> {
-  for (const table of names) {
-    if (table === 'stg_values') await writeStagedValues(on, parts, draft.update);
-    else await on.run(`CREATE OR REPLACE TABLE out.${table} AS SELECT * FROM ${table}`);
-    await on.run(`COMMENT ON TABLE out.${table} IS ${sqlString(WAREHOUSE_TABLES[table])}`);
-    draft.counts.set(table, await on.count(`out.${table}`));
-  }
+  if (names.includes('stg_values')) await writeStagedValues(on, parts, draft.update);
+  // one round trip for the copies and comments, one for the counts
+  await on.run(names.map((t) => [
+    t === 'stg_values' ? '' : `CREATE OR REPLACE TABLE out.${t} AS SELECT * FROM ${t};`,
+    `COMMENT ON TABLE out.${t} IS ${sqlString(WAREHOUSE_TABLES[t])};`,
+  ].join('\n')).join('\n'));
+  const [counts] = await on.rows<Record<string, bigint>>(`SELECT ${names.map((t) => `(SELECT count(*) FROM out.${t}) AS ${t}`).join(', ')}`);
+  for (const t of names) draft.counts.set(t, Number(counts[t]));
 }
 
 export async function writeWarehouse(ctx: StageContext): Promise<StageReport> {
@@ -96,7 +105,7 @@ export async function writeWarehouse(ctx: StageContext): Promise<StageReport> {
   // a run may have started the file while the stages before ran (the early tables written)
   const started = ctx.memory.get('warehouse#draft') as Promise<WarehouseDraft> | undefined;
   ctx.memory.delete('warehouse#draft');
-  const draft = started ? await started : await startWarehouse(ctx, db, false);
+  const draft = started ? await started : await startWarehouse(ctx, db, []);
   const { tmp } = draft;
   const side = await db.sideConnection();
   try {
@@ -122,10 +131,11 @@ export async function writeWarehouse(ctx: StageContext): Promise<StageReport> {
     const parts = warehouseParts(ctx);
     // the tables are written on two connections at once (the machine has two cores): the large raw and clean
     // values (unless written early) on this one, the panel side on the other
+    const rest = (list: string[]) => list.filter((t) => !draft.written.has(t));
     const late = Object.keys(WAREHOUSE_TABLES).filter((t) => !EARLY_TABLES.includes(t));
     await settled([
-      draft.early ? Promise.resolve() : writeTables(db, EARLY_TABLES, draft, parts),
-      writeTables(side, late, draft, parts),
+      rest(EARLY_TABLES).length ? writeTables(db, rest(EARLY_TABLES), draft, parts) : Promise.resolve(),
+      writeTables(side, rest(late), draft, parts),
     ]);
     const tables = Object.fromEntries(Object.keys(WAREHOUSE_TABLES).map((t) => [t, draft.counts.get(t)!]));
     // the runs table: every run in the cache's log (failed ones included) and this one, as of this commit point
@@ -160,7 +170,7 @@ export async function writeWarehouse(ctx: StageContext): Promise<StageReport> {
     // Commit point: the journal names the complete new files; from here on a killed run is rolled forward
     // by the next one (recoverSwap), before it, the previous warehouse stays as it was.
     commitSwap(outDir, tmp, [...PANEL_FILES, WAREHOUSE_FILE]);
-    const early = draft.early ? `; ${EARLY_TABLES.length} of them written while derive and transform ran (${draft.seconds.toFixed(2)} s)` : '';
+    const early = draft.written.size ? `; ${draft.written.size} of them written while the stages before ran (${draft.seconds.toFixed(2)} s)` : '';
     return { rows: tables.panel, tables, detail: `${Object.keys(tables).length} tables → ${join(ctx.outDir, WAREHOUSE_FILE)}${early}` };
   } catch (e) {
     await db.run('DETACH out').catch(() => {});
