@@ -226,7 +226,8 @@ export async function runPipeline(options: PipelineOptions): Promise<RunRecord> 
       // the ingest stage need not read a file again to find its part
       if (stage.name === 'ingest') memory.set('raw#sha256', new Map(inputs.map((i) => [i.path!.normalize('NFC'), i.sha256!])));
       const parts = {
-        code: codeHash([...COMMON_CODE, ...stage.code]),
+        // stages.ts wires the stages and declares their data tests (data-tests.ts compiles them): part of every stage
+        code: codeHash([...COMMON_CODE, 'pipelines/stages.ts', 'pipelines/data-tests.ts', ...stage.code]),
         // ingest reads files as the registry says; no pipeline setting changes what it stages
         settings: stage.name === 'ingest' ? 'none' : combine(stageSettings(stage.name, settings)),
         inputs: combine(inputs.map((i) => [i.path ?? i.table, i.sha256 ?? i.hash])),
