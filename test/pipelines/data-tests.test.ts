@@ -76,4 +76,29 @@ describe('data tests in a run', () => {
       for (const d of [raw, out]) rmSync(d, { recursive: true, force: true });
     }
   });
+
+  it('a failure after the warehouse file was started (a transform test) leaves no trace of it', async () => {
+    const { sampleWarehouse } = await import('../helpers/sample-warehouse.ts');
+    const { copySampleRaw, newOutDir, warehouseFiles } = await import('../helpers/rebuild.ts');
+    const { runPipeline } = await import('../../pipelines/pipeline.ts');
+    const { STAGES } = await import('../../pipelines/stages.ts');
+    const { cpSync, readdirSync, rmSync } = await import('node:fs');
+    const { outDir: sample } = await sampleWarehouse();
+    const raw = copySampleRaw('dt-late');
+    const out = newOutDir('dt-late');
+    cpSync(sample, out, { recursive: true });
+    const before = warehouseFiles(out);
+    const transform = STAGES.find((s) => s.name === 'transform')!;
+    transform.tests.push({ name: 'late_failure', table: 'panel', severity: 'error', kind: 'sql', description: 'test', sql: 'SELECT * FROM panel WHERE year = 2015' });
+    try {
+      const lines: string[] = [];
+      await expect(runPipeline({ rawDir: raw, outDir: out, full: true, log: (l) => lines.push(l) })).rejects.toThrow("data test 'late_failure' on panel failed for 271 row(s)");
+      expect(warehouseFiles(out)).toEqual(before);
+      expect(readdirSync(out).filter((f) => f.startsWith('.tmp'))).toEqual([]);
+      expect(lines.map((l) => l.split(/\s+/)[0])).toEqual(['ingest', 'harmonize', 'clean', 'derive']);
+    } finally {
+      transform.tests.pop();
+      for (const d of [raw, out]) rmSync(d, { recursive: true, force: true });
+    }
+  });
 });
