@@ -12,6 +12,7 @@ import { StageDb, sqlString } from './db.ts';
 import { codeHash, combine, listFiles, PROJECT_ROOT, sha256, tableHash } from './fingerprint.ts';
 import { DEFAULT_LIMITS } from './ingest.ts';
 import { acquireLock } from './lock.ts';
+import { SideWork } from './side-work.ts';
 import { COMMON_CODE, STAGES, type Stage } from './stages.ts';
 import { abandonWarehouse, EARLY_TABLES, recoverSwap, startWarehouse, WAREHOUSE_FILE, PANEL_FILES, writeRunsTable, type WarehouseDraft } from './warehouse.ts';
 
@@ -183,20 +184,11 @@ export async function runPipeline(options: PipelineOptions): Promise<RunRecord> 
   // tables live in the run's database; `js:` outputs are plain values handed over in memory (cheaper than a
   // database round trip for stages written in TypeScript) and cached as JSON
   const memory = new Map<string, unknown>();
-  // Work that the next stage does not wait for (data tests, writing the stage cache, the log line) runs in order on
-  // a second connection, on the other core, while the next stage runs. It is waited for before the warehouse stage
-  // and at the end; its first failure fails the run (and is reported before any later stage's).
+  // data tests, stage cache writes and log lines run on a second connection while the next stage runs; waited for
+  // before the warehouse stage and at the end
   const side = db ? await db.sideConnection() : undefined;
-  let sideQueue: Promise<void> = Promise.resolve();
-  let sideError: Error | undefined;
-  const later = (work: () => Promise<void> | void) => {
-    sideQueue = sideQueue.then(work);
-    sideQueue.catch((e: Error) => { sideError ??= e; });
-  };
-  const drain = async () => {
-    await sideQueue.catch(() => {});
-    if (sideError) throw sideError;
-  };
+  const sideWork = new SideWork();
+  const later = (work: () => Promise<void> | void) => sideWork.later(work);
   const say = (line: string) => later(() => log(line));
   let draft: Promise<WarehouseDraft> | undefined;
   let draftDb: StageDb | undefined;
@@ -219,7 +211,7 @@ export async function runPipeline(options: PipelineOptions): Promise<RunRecord> 
 
   try {
     for (const stage of STAGES.slice(0, upTo + 1)) {
-      if (sideError) throw sideError;
+      if (sideWork.error) throw sideWork.error;
       const inputs: StageRecord['inputs'] = stage.name === 'ingest'
         ? rawInputs(rawDir)
         : stage.inputs.map((t) => ({ table: t, hash: hashes.get(t)?.hash, rows: hashes.get(t)?.rows }));
@@ -262,7 +254,7 @@ export async function runPipeline(options: PipelineOptions): Promise<RunRecord> 
       // when this stage reruns alone, they are only in the cache
       for (const t of testedTables(stage, producer)) await ensureLoaded(t);
       if (stage.name === 'warehouse') {
-        await drain();
+        await sideWork.drain();
         await collectTestFailures(db!, metas);
       }
 
@@ -323,7 +315,7 @@ export async function runPipeline(options: PipelineOptions): Promise<RunRecord> 
         // on a connection of its own: the side queue has this stage's tests to run meanwhile
         draftDb = await db!.sideConnection();
         draft = startWarehouse(ctx, draftDb, EARLY_TABLES);
-        draft.catch((e: Error) => { sideError ??= e; });
+        draft.catch((e: Error) => sideWork.fail(e));
         memory.set('warehouse#draft', draft);
       }
       later(async () => {
@@ -348,16 +340,16 @@ export async function runPipeline(options: PipelineOptions): Promise<RunRecord> 
         log(formatLine(stage.name, report, record.seconds) + (warned.length ? `  [warn: ${warned.map((w) => `${w.name} ${w.failing_rows}`).join(', ')}]` : ''));
       });
     }
-    await drain();
+    await sideWork.drain();
   } catch (e) {
     // a failure found by the side work (a data test) belongs to an earlier stage than one the main line hit since
-    await sideQueue.catch(() => {});
-    const first = sideError ?? (e as Error);
+    await sideWork.settle();
+    const first = sideWork.error ?? (e as Error);
     run.status = 'failed';
     run.error = first.message;
     throw first;
   } finally {
-    await sideQueue.catch(() => {});
+    await sideWork.settle();
     // a warehouse started early that the run did not get to finish
     if (draft) await draft.catch(() => {});
     if (memory.has('warehouse#draft')) await abandonWarehouse(memory.get('warehouse#draft') as Promise<WarehouseDraft>, draftDb!);
