@@ -211,6 +211,9 @@ export async function runPipeline(options: PipelineOptions): Promise<RunRecord> 
 
   try {
     for (const stage of STAGES.slice(0, upTo + 1)) {
+      // the warehouse writes the data-test failures of every stage: their side work must be done, and must have
+      // passed, before it is even recorded as started
+      if (stage.name === 'warehouse' && !dry) await sideWork.drain();
       if (sideWork.error) throw sideWork.error;
       const inputs: StageRecord['inputs'] = stage.name === 'ingest'
         ? rawInputs(rawDir)
@@ -253,10 +256,7 @@ export async function runPipeline(options: PipelineOptions): Promise<RunRecord> 
       // tables of earlier stages that its data tests look up (e.g. panel → dim_city) are needed as well:
       // when this stage reruns alone, they are only in the cache
       for (const t of testedTables(stage, producer)) await ensureLoaded(t);
-      if (stage.name === 'warehouse') {
-        await sideWork.drain();
-        await collectTestFailures(db!, metas);
-      }
+      if (stage.name === 'warehouse') await collectTestFailures(db!, metas);
 
       let bar: SingleBar | undefined;
       const progress = (done: number, total: number) => {
