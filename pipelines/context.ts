@@ -11,7 +11,7 @@ export interface StageContext {
   full?: boolean;
   /** progress for long stages (a bar on a TTY, nothing otherwise) */
   progress: (done: number, total: number) => void;
-  /** values handed between TypeScript stages without a database round trip (outputs named `js:…`) */
+  /** what stages hand each other besides tables: part lists, hashes of outputs a stage knows without hashing rows */
   memory: Map<string, unknown>;
 }
 

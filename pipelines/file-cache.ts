@@ -55,6 +55,16 @@ export class PartCache<Meta> {
     return meta;
   }
 
+  /** Write rows made in JavaScript as the part, through a scratch table of the run's database. */
+  async writeRows(db: StageDb, key: string, columns: ColumnSpec[], rows: Iterable<Record<string, unknown>>, record: Meta): Promise<Meta> {
+    await db.createAndAppend('part_rows', columns, rows);
+    try {
+      return await this.write(db, key, 'SELECT * FROM part_rows', record);
+    } finally {
+      await db.run('DROP TABLE part_rows');
+    }
+  }
+
   /** Remove the parts not in `used`. */
   prune(used: Iterable<string>): void {
     const keep = new Set(used);

@@ -255,12 +255,7 @@ export async function harmonizeParts(
 
 async function harmonizePart(db: StageDb, resolver: UnitResolver, path: string, cache: PartCache<HarmonizedPartMeta>, key: string): Promise<HarmonizedPartMeta> {
   const part = sqlString(path);
-  const unknown = await db.rows<HarmonizeKey>(
-    `SELECT indicator, name_raw, code_raw, province_raw, year, file, sheet, cell FROM read_parquet(${part}, file_row_number = true)
-     WHERE indicator NOT IN (SELECT indicator FROM ref_indicator_levels) ORDER BY file_row_number LIMIT 1`);
-  if (unknown.length > 0) resolver.outcome(unknown[0]); // throws, naming the cell
-
-  type KeyRow = HarmonizeKey & { level: string; key_year: number | null };
+  type KeyRow = HarmonizeKey & { level: string | null; key_year: number | null };
   const keys = await db.rows<KeyRow>(sqlFile('harmonize_keys.sql', { part }));
   const map = keys.map((k) => {
     const o = resolver.outcome(k);

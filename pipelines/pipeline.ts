@@ -67,7 +67,6 @@ interface StageMeta {
   report: StageReport;
 }
 
-const isJs = (output: string) => output.startsWith('js:');
 
 /** Files in the raw folder that document the data rather than feed the ingest stage. */
 const NOT_INPUTS = /(^|\/)(TRUTH\.md|truth\.json|README[^/]*)$/i;
@@ -181,8 +180,8 @@ export async function runPipeline(options: PipelineOptions): Promise<RunRecord> 
   const loaded = new Set<string>();
   const metas = new Map<string, StageMeta>();
 
-  // tables live in the run's database; `js:` outputs are plain values handed over in memory (cheaper than a
-  // database round trip for stages written in TypeScript) and cached as JSON
+  // tables live in the run's database; `memory` carries what stages tell each other besides tables (part lists,
+  // output hashes a stage knows without hashing rows)
   const memory = new Map<string, unknown>();
   // data tests, stage cache writes and log lines run on a second connection while the next stage runs; waited for
   // before the warehouse stage and at the end
@@ -195,7 +194,7 @@ export async function runPipeline(options: PipelineOptions): Promise<RunRecord> 
   memory.set('runs#log', join(cacheDir, 'runs.jsonl'));
   memory.set('runs#current', run);
   const cachePath = (stage: string, output: string) =>
-    join(cacheDir, stage, isJs(output) ? `${output.slice(3)}.json` : `${output}.parquet`);
+    join(cacheDir, stage, `${output}.parquet`);
   const ensureLoaded = async (output: string) => {
     if (loaded.has(output)) return;
     const from = producer.get(output)!;
@@ -204,8 +203,7 @@ export async function runPipeline(options: PipelineOptions): Promise<RunRecord> 
       for (const t of from.inputs) await ensureLoaded(t);
       await from.restore({ db: db!, settings, rawDir, outDir, progress: () => {}, memory });
       for (const t of from.outputs) loaded.add(t);
-    } else if (isJs(output)) memory.set(output, JSON.parse(readFileSync(path, 'utf8')));
-    else await db!.run(`CREATE OR REPLACE TABLE ${output} AS SELECT * FROM read_parquet(${sqlString(path)})`);
+    } else await db!.run(`CREATE OR REPLACE TABLE ${output} AS SELECT * FROM read_parquet(${sqlString(path)})`);
     loaded.add(output);
   };
 
@@ -291,19 +289,10 @@ export async function runPipeline(options: PipelineOptions): Promise<RunRecord> 
       const copies: string[] = [];
       for (const t of stage.outputs) {
         // a stage that can restore its outputs is not cached; it may name an output's hash and rows itself (`<t>#hash`, `<t>#rows`)
-        let h: StageRecord['outputs'][number];
         const known = memory.get(`${t}#hash`) as string | undefined;
-        if (isJs(t)) {
-          const value = memory.get(t);
-          const rows = Array.isArray(value) ? value.length : 1;
-          const json = known === undefined || !stage.restore ? JSON.stringify(value) : '';
-          if (!stage.restore) writeFileSync(cachePath(stage.name, t), json);
-          h = { table: t, rows, hash: known ?? sha256(json) };
-        } else {
-          const knownRows = memory.get(`${t}#rows`) as number | undefined;
-          h = known === undefined ? { table: t, ...(await tableHash(db!, t)) } : { table: t, rows: knownRows ?? await db!.count(t), hash: known };
-          if (!stage.restore) copies.push(t);
-        }
+        const knownRows = memory.get(`${t}#rows`) as number | undefined;
+        const h = known === undefined ? { table: t, ...(await tableHash(db!, t)) } : { table: t, rows: knownRows ?? await db!.count(t), hash: known };
+        if (!stage.restore) copies.push(t);
         record.outputs.push(h);
         hashes.set(t, h);
       }
@@ -397,7 +386,7 @@ function testedTables(stage: Stage, producer: Map<string, Stage>): string[] {
     if (t.kind === 'relationship') for (const to of t.to) names.add(to.table);
     if (t.kind === 'sql') for (const name of producer.keys()) if (new RegExp(`\\b${name}\\b`).test(t.sql)) names.add(name);
   }
-  return [...names].filter((n) => producer.has(n) && producer.get(n) !== stage && !isJs(n));
+  return [...names].filter((n) => producer.has(n) && producer.get(n) !== stage);
 }
 
 /** Warn-level failing rows of every stage of this build, for the warehouse's test_failures table. */

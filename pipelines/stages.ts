@@ -50,12 +50,7 @@ async function runIngest(ctx: StageContext): Promise<StageReport> {
   const results = await ingestFiles({
     rawDir: ctx.rawDir, reuse: ctx.full ? undefined : (key) => parts.meta(key), knownSha: (path) => hashed?.get(path), onFile: ctx.progress,
   });
-  for (const r of results) {
-    if (!r.values) continue;
-    await db.createAndAppend('stg_part', STAGED_COLUMNS, r.values as unknown as Record<string, unknown>[]);
-    await parts.write(db, r.key, 'SELECT * FROM stg_part', r.file);
-    await db.run('DROP TABLE stg_part');
-  }
+  for (const r of results) if (r.values) await parts.writeRows(db, r.key, STAGED_COLUMNS, r.values as unknown as Record<string, unknown>[], r.file);
   parts.prune(results.map((r) => r.key));
   const list: PartList = results.map((r) => ({ key: r.key, path: parts.partPath(r.key), file: r.file.path, sha256: r.file.sha256 }));
   await db.run(partsView('staged', list.map((p) => p.path), STAGED_COLUMNS));

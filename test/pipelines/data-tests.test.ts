@@ -1,6 +1,12 @@
+import { cpSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { compile, runDataTests, type DataTest } from '../../pipelines/data-tests.ts';
 import { StageDb } from '../../pipelines/db.ts';
+import { runPipeline } from '../../pipelines/pipeline.ts';
+import { STAGES } from '../../pipelines/stages.ts';
+import { copySampleRaw, newOutDir, warehouseFiles } from '../helpers/rebuild.ts';
+import { sampleWarehouse } from '../helpers/sample-warehouse.ts';
 
 let db: StageDb | undefined;
 afterEach(() => db?.close());
@@ -43,24 +49,34 @@ describe('data tests', () => {
   });
 });
 
+/** A --full run on a copy of the sample whose previous warehouse is in place, with one more data test declared on
+ *  `stage`; the test is taken away again and the folders removed afterwards. */
+async function runWithExtraTest(stage: string, test: DataTest, check: (r: {
+  run: Promise<unknown>; out: string; before: Record<string, string | null>; lines: string[];
+}) => Promise<void>): Promise<void> {
+  const { outDir: sample } = await sampleWarehouse();
+  const raw = copySampleRaw('dt-run');
+  const out = newOutDir('dt-run');
+  cpSync(sample, out, { recursive: true });
+  const before = warehouseFiles(out);
+  const tests = STAGES.find((s) => s.name === stage)!.tests;
+  tests.push(test);
+  try {
+    const lines: string[] = [];
+    const run = runPipeline({ rawDir: raw, outDir: out, full: true, log: (l) => lines.push(l) });
+    await run.catch(() => {}); // the check awaits the outcome itself
+    await check({ run, out, before, lines });
+  } finally {
+    tests.pop();
+    for (const d of [raw, out]) rmSync(d, { recursive: true, force: true });
+  }
+}
+
 describe('data tests in a run', () => {
   it('an error-severity failure stops the run under its stage (its tests run alongside the next stage) and leaves the warehouse as it was', async () => {
     // the tests of a stage run alongside the next stage: give clean one that always fails
-    const { sampleWarehouse } = await import('../helpers/sample-warehouse.ts');
-    const { copySampleRaw, newOutDir, warehouseFiles } = await import('../helpers/rebuild.ts');
-    const { runPipeline } = await import('../../pipelines/pipeline.ts');
-    const { STAGES } = await import('../../pipelines/stages.ts');
-    const { cpSync, readFileSync, rmSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { outDir: sample } = await sampleWarehouse();
-    const raw = copySampleRaw('dt-run');
-    const out = newOutDir('dt-run');
-    cpSync(sample, out, { recursive: true });
-    const before = warehouseFiles(out);
-    const clean = STAGES.find((s) => s.name === 'clean')!;
-    clean.tests.push({ name: 'always_fails', table: 'clean_values', severity: 'error', kind: 'sql', description: 'test', sql: 'SELECT * FROM clean_values WHERE rowid < 3' });
-    try {
-      await expect(runPipeline({ rawDir: raw, outDir: out, full: true, log: () => {} })).rejects.toThrow("data test 'always_fails' on clean_values failed for 3 row(s)");
+    await runWithExtraTest('clean', { name: 'always_fails', table: 'clean_values', severity: 'error', kind: 'sql', description: 'test', sql: 'SELECT * FROM clean_values WHERE rowid < 3' }, async ({ run, out, before }) => {
+      await expect(run).rejects.toThrow("data test 'always_fails' on clean_values failed for 3 row(s)");
       const record = JSON.parse(readFileSync(join(out, 'run_results.json'), 'utf8'));
       expect(record.status).toBe('failed');
       expect(record.error).toMatch(/always_fails/);
@@ -71,34 +87,15 @@ describe('data tests in a run', () => {
       // --full trusts no cache: every file was read again although the folder held their parts
       expect(record.stages[0].report.detail).toMatch(/^16 files, 16 read, 0 unchanged/);
       expect(warehouseFiles(out)).toEqual(before);
-    } finally {
-      clean.tests.pop();
-      for (const d of [raw, out]) rmSync(d, { recursive: true, force: true });
-    }
+    });
   });
 
   it('a failure after the warehouse file was started (a transform test) leaves no trace of it', async () => {
-    const { sampleWarehouse } = await import('../helpers/sample-warehouse.ts');
-    const { copySampleRaw, newOutDir, warehouseFiles } = await import('../helpers/rebuild.ts');
-    const { runPipeline } = await import('../../pipelines/pipeline.ts');
-    const { STAGES } = await import('../../pipelines/stages.ts');
-    const { cpSync, readdirSync, rmSync } = await import('node:fs');
-    const { outDir: sample } = await sampleWarehouse();
-    const raw = copySampleRaw('dt-late');
-    const out = newOutDir('dt-late');
-    cpSync(sample, out, { recursive: true });
-    const before = warehouseFiles(out);
-    const transform = STAGES.find((s) => s.name === 'transform')!;
-    transform.tests.push({ name: 'late_failure', table: 'panel', severity: 'error', kind: 'sql', description: 'test', sql: 'SELECT * FROM panel WHERE year = 2015' });
-    try {
-      const lines: string[] = [];
-      await expect(runPipeline({ rawDir: raw, outDir: out, full: true, log: (l) => lines.push(l) })).rejects.toThrow("data test 'late_failure' on panel failed for 271 row(s)");
+    await runWithExtraTest('transform', { name: 'late_failure', table: 'panel', severity: 'error', kind: 'sql', description: 'test', sql: 'SELECT * FROM panel WHERE year = 2015' }, async ({ run, out, before, lines }) => {
+      await expect(run).rejects.toThrow("data test 'late_failure' on panel failed for 271 row(s)");
       expect(warehouseFiles(out)).toEqual(before);
       expect(readdirSync(out).filter((f) => f.startsWith('.tmp'))).toEqual([]);
       expect(lines.map((l) => l.split(/\s+/)[0])).toEqual(['ingest', 'harmonize', 'clean', 'derive']);
-    } finally {
-      transform.tests.pop();
-      for (const d of [raw, out]) rmSync(d, { recursive: true, force: true });
-    }
+    });
   });
 });

@@ -16,10 +16,8 @@ const value = (i: number, v: number | null): StagedValue => ({
 });
 const file: IngestedFile = { path: 'eps/x.xlsx', sha256: 'a'.repeat(64), bytes: 10, sheets: 1, cells: 4, values: 4, sources: ['s'] };
 
-async function store(db: StageDb, cache: PartCache<IngestedFile>, key: string, values: StagedValue[]): Promise<void> {
-  await db.createAndAppend('part', STAGED_COLUMNS, values as unknown as Record<string, unknown>[]);
-  await cache.write(db, key, 'SELECT * FROM part', file);
-}
+const store = (db: StageDb, cache: PartCache<IngestedFile>, key: string, values: StagedValue[]) =>
+  cache.writeRows(db, key, STAGED_COLUMNS, values as unknown as Record<string, unknown>[], file);
 
 describe('per-file Parquet parts', () => {
   it('stores a file\u2019s values as a part that reads back identical, in order', async () => {

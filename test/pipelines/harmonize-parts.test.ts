@@ -21,8 +21,7 @@ async function asParts(files: StagedValue[][]): Promise<Array<{ key: string; pat
   const cache = new PartCache<null>(mkdtempSync(join(tmpdir(), 'hp-in-')), 'v');
   const parts = [];
   for (const [i, values] of files.entries()) {
-    await db.createAndAppend('part', STAGED_COLUMNS, values as unknown as Record<string, unknown>[]);
-    await cache.write(db, `p${i}`, 'SELECT * FROM part', null);
+    await cache.writeRows(db, `p${i}`, STAGED_COLUMNS, values as unknown as Record<string, unknown>[], null);
     parts.push({ key: `p${i}`, path: cache.partPath(`p${i}`) });
   }
   return parts;
