@@ -8,8 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadFrame } from '../estimation/data/load.ts';
-import { estimateFe } from '../estimation/models/feols.ts';
+import { loadFrame } from '../econometrics/io/load.ts';
+import { estimateFe } from '../econometrics/models/feols.ts';
 
 const UNITS = Number(process.env.BENCH_UNITS ?? 50_000);
 const PERIODS = Number(process.env.BENCH_PERIODS ?? 20);

@@ -13,7 +13,7 @@ import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BASE_YEARS, buildTruth, DEFAULT_SEED } from './truth.ts';
-import { loadCities, PANEL_LAST_YEAR, provinces, reportedUnits } from '../pipelines/harmonize/cities.ts';
+import { loadCities, PANEL_LAST_YEAR, provinces, reportedUnits } from '../reference/index.ts';
 import type { OutputFile, UnitDirectory } from './write-common.ts';
 import { renderSample } from './write-sample.ts';
 

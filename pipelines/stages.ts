@@ -1,17 +1,17 @@
 // The stages of a build, in order. Each runs on the run's database and leaves its output tables there.
-import { clean } from './clean.ts';
-import type { StageContext, StageReport } from './context.ts';
-import { sqlFile, type ColumnSpec } from './db.ts';
-import { derive } from './derive.ts';
-import { harmonizeParts, type HarmonizedPartMeta } from './harmonize.ts';
-import { loadCities, loadCityRecords, provinces } from './harmonize/cities.ts';
-import { duplicateError, ingestFiles, type IngestedFile } from './ingest.ts';
-import { transform } from './transform.ts';
-import { writeWarehouse, type WarehousePart } from './warehouse.ts';
-import type { DataTest } from './data-tests.ts';
-import { MODEL_VARIABLES } from './model-variables.ts';
-import { PartCache, partsView, STAGED_COLUMNS } from './file-cache.ts';
-import { codeHash, combine } from './fingerprint.ts';
+import { clean } from './clean/index.ts';
+import type { StageContext, StageReport } from './runner/stage.ts';
+import { sqlFile, type ColumnSpec } from './shared/db.ts';
+import { derive } from './derive/index.ts';
+import { harmonizeParts, type HarmonizedPartMeta } from './harmonize/parts.ts';
+import { loadCities, loadCityRecords, provinces } from '../reference/index.ts';
+import { duplicateError, ingestFiles, type IngestedFile } from './ingest/read.ts';
+import { transform } from './transform/index.ts';
+import { writeWarehouse, type WarehousePart } from './warehouse/index.ts';
+import type { DataTest } from './shared/data-tests.ts';
+import { PANEL_VARIABLES } from '../schemas/catalogue.ts';
+import { PartCache, partsView, STAGED_COLUMNS } from './runner/part-cache.ts';
+import { codeHash, combine } from './runner/fingerprint.ts';
 import { join } from 'node:path';
 
 const INGEST_CODE = ['pipelines/ingest.ts', 'pipelines/ingest/', 'pipelines/file-cache.ts', 'sql/ingest_duplicates.sql'];
@@ -54,7 +54,7 @@ async function runIngest(ctx: StageContext): Promise<StageReport> {
   parts.prune(results.map((r) => r.key));
   const list: PartList = results.map((r) => ({ key: r.key, path: parts.partPath(r.key), file: r.file.path, sha256: r.file.sha256 }));
   await db.run(partsView('staged', list.map((p) => p.path), STAGED_COLUMNS));
-  const [dup] = await db.rows<Parameters<typeof duplicateError>[1] & { first_file: string; first_sheet: string; first_cell: string }>(sqlFile('ingest_duplicates.sql'));
+  const [dup] = await db.rows<Parameters<typeof duplicateError>[1] & { first_file: string; first_sheet: string; first_cell: string }>(sqlFile('ingest/duplicates.sql'));
   if (dup) throw duplicateError({ file: dup.first_file, sheet: dup.first_sheet, cell: dup.first_cell }, dup);
   ctx.memory.set('staged#parts', list);
   // a view over the parts, identified by their cache keys (each covers a file's bytes, registry entries, limits)
@@ -155,7 +155,7 @@ export const STAGES: Stage[] = [
     code: ['pipelines/transform.ts', 'pipelines/catalogue.ts', 'sql/transform.sql'], inputs: ['derived'], outputs: ['panel'],
     tests: [
       { name: 'panel_unique_city_year', table: 'panel', severity: 'error', kind: 'unique', columns: ['city_code', 'year'] },
-      { name: 'panel_model_variables_not_null', table: 'panel', severity: 'error', kind: 'not_null', columns: MODEL_VARIABLES },
+      { name: 'panel_model_variables_not_null', table: 'panel', severity: 'error', kind: 'not_null', columns: PANEL_VARIABLES },
       { name: 'panel_city_in_dim_city', table: 'panel', severity: 'error', kind: 'relationship', column: 'city_code', to: [{ table: 'dim_city', column: 'city_code' }] },
       { name: 'panel_balanced', table: 'panel', severity: 'error', kind: 'balanced', unit: 'city_code', time: 'year' },
       { name: 'panel_ind_range', table: 'panel', severity: 'error', kind: 'accepted_range', column: 'Ind', min: 1, max: 3 },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RawIndicatorName } from './indicators.ts';
+import { PANEL_VARIABLES, SPLITS } from './catalogue.ts';
 
 /**
  * Contracts of the tables each stage leaves in the run's database. The orchestrator checks every stage's
@@ -39,12 +40,11 @@ export const DerivedRow = z.object({
   province_code: z.string().regex(/^\d{2}0000$/),
 }).catchall(z.union([z.number(), z.string(), z.boolean(), z.null()]));
 
-/** The analysts' panel: one row per kept city-year, no missing model variable. */
+/** The analysts' panel: one row per kept city-year, no missing catalogue variable. */
 export const PanelRow = z.object({
   city_code: code, city_name: z.string(), province: z.string(),
   region: z.enum(['east', 'central', 'west']), is_municipality: z.boolean(), year: z.number().int(),
-  Inn: finite, Inn1: finite, AI: finite, Va: finite, Ind: finite, Eco: finite, Huc: finite,
-  Edu: finite, Fis: finite, Gov: finite, IV: finite,
-  high_data_resources: z.union([z.literal(0), z.literal(1)]),
-  high_digital_infra: z.union([z.literal(0), z.literal(1)]),
+  // every catalogue variable is finite, every split column 0/1 (one list: schemas/catalogue.ts)
+  ...Object.fromEntries(PANEL_VARIABLES.map((v) => [v, finite])),
+  ...Object.fromEntries(Object.keys(SPLITS).map((s) => [s, z.union([z.literal(0), z.literal(1)])])),
 }).catchall(z.union([z.number(), z.string(), z.boolean(), z.null()]));

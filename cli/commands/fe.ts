@@ -1,8 +1,8 @@
 // `cli fe`: fixed-effects OLS on a data file or warehouse table.
 import type { Command } from 'commander';
-import { fitFe } from '../../estimation/models/feols.ts';
-import { formatTable } from '../../estimation/report/etable.ts';
-import { addModelOptions, loadForFormula, type ModelCliOptions } from '../../estimation/cli-options.ts';
+import { fitFe } from '../../econometrics/models/feols.ts';
+import { formatTable } from '../../econometrics/report/etable.ts';
+import { addModelOptions, loadForFormula, type ModelCliOptions } from '../model-options.ts';
 
 export function register(program: Command): void {
   addModelOptions(

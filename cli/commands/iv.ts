@@ -1,8 +1,8 @@
 // `cli iv`: IV-2SLS with fixed effects on a data file or warehouse table.
 import type { Command } from 'commander';
-import { fitIv } from '../../estimation/models/feiv.ts';
-import { formatTable } from '../../estimation/report/etable.ts';
-import { addModelOptions, loadForFormula, type ModelCliOptions } from '../../estimation/cli-options.ts';
+import { fitIv } from '../../econometrics/models/feiv.ts';
+import { formatTable } from '../../econometrics/report/etable.ts';
+import { addModelOptions, loadForFormula, type ModelCliOptions } from '../model-options.ts';
 
 export function register(program: Command): void {
   addModelOptions(

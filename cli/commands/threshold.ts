@@ -1,7 +1,7 @@
 // `cli threshold`: Hansen (1999) fixed-effect panel threshold model (see estimation/models/threshold.ts).
 import { type Command, InvalidArgumentError } from 'commander';
-import { InputError, loadFrame, type DataSource } from '../../estimation/data/load.ts';
-import { type ThresholdOptions, type ThresholdResult, fitThreshold, thresholdColumns } from '../../estimation/models/threshold.ts';
+import { InputError, loadFrame, type DataSource } from '../../econometrics/io/load.ts';
+import { type ThresholdOptions, type ThresholdResult, fitThreshold, thresholdColumns } from '../../econometrics/models/threshold.ts';
 
 function int(name: string) {
   return (v: string) => {

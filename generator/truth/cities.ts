@@ -1,5 +1,5 @@
 /** City universe of the truth model: the canonical list and the units each yearbook year reports. */
-import { loadCityRecords, provinces, reportedUnits, PANEL_LAST_YEAR, type CityRecord } from '../../pipelines/harmonize/cities.ts';
+import { loadCityRecords, provinces, reportedUnits, PANEL_LAST_YEAR, type CityRecord } from '../../reference/index.ts';
 
 export type { CityRecord };
 export { provinces };

@@ -1,9 +1,9 @@
 // The estimation stage reads the warehouse only: the `panel` table, once, plus a row mask per sample filter.
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { existsSync } from 'node:fs';
-import { InputError, type LoadedFrame } from '../../estimation/data/load.ts';
-import { frameFromColumns } from '../../estimation/frame.ts';
-import { sqlIdent, sqlString } from '../db.ts';
+import { InputError, type LoadedFrame } from '../../econometrics/io/load.ts';
+import { frameFromColumns } from '../../econometrics/frame.ts';
+import { sqlIdent, sqlString } from '../shared/db.ts';
 
 /** Columns always read as factors (fixed effects, clusters, groups). */
 const FACTOR_COLUMNS = new Set(['city_code', 'city_name', 'province', 'province_code', 'region']);

@@ -1,9 +1,9 @@
 // Runs every declared table on the warehouse panel and assembles tables.json (keys and nesting of the
 // paper's results file) plus the analyses beyond the paper.
-import { describe, equalCoefficientsTest, mediation, selectionOnUnobservables } from '../../estimation/index.ts';
-import type { LoadedFrame } from '../../estimation/data/load.ts';
-import type { VcovOption } from '../../estimation/vcov.ts';
-import { MODEL_VARIABLES } from '../model-variables.ts';
+import { describe, equalCoefficientsTest, mediation, selectionOnUnobservables } from '../../econometrics/index.ts';
+import type { LoadedFrame } from '../../econometrics/io/load.ts';
+import type { VcovOption } from '../../econometrics/vcov.ts';
+import { MODEL_VARIABLES } from '../../schemas/catalogue.ts';
 import { PanelData } from './panel-data.ts';
 import { neededColumns, runColumn, type ColumnResult } from './run-tables.ts';
 import type { EstimateSettings } from './settings.ts';

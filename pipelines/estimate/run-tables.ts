@@ -1,10 +1,10 @@
 // Runs the declared tables on the warehouse panel and shapes the results like the paper's results file.
-import type { LoadedFrame } from '../../estimation/data/load.ts';
+import type { LoadedFrame } from '../../econometrics/io/load.ts';
 import type { ColumnSpec, TableSpec } from './tables.ts';
 import type { EstimateSettings } from './settings.ts';
 import type { PanelData } from './panel-data.ts';
-import { describe, fitFe, fitIv } from '../../estimation/index.ts';
-import { fitThreshold } from '../../estimation/models/threshold.ts';
+import { describe, fitFe, fitIv } from '../../econometrics/index.ts';
+import { fitThreshold } from '../../econometrics/models/threshold.ts';
 
 export interface Cell { estimate: number; se: number; t: number; p: number }
 export type ColumnResult = Record<string, unknown> & { label: string; obs: number };

@@ -8,12 +8,12 @@ import { gridToHtml, keyValueTable, page } from './html.ts';
 import type { EstimateSettings } from './settings.ts';
 import { paperTables } from './tables.ts';
 import { expectedChecks, truthRows } from './truth.ts';
+import { PROJECT_ROOT } from '../shared/paths.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export function publishedResults(): Json {
-  const here = dirname(fileURLToPath(import.meta.url));
-  return JSON.parse(readFileSync(join(here, 'paper-published.json'), 'utf8'));
+  return JSON.parse(readFileSync(join(PROJECT_ROOT, 'pipelines', 'estimate', 'paper-published.json'), 'utf8'));
 }
 
 export function writeReports(outDir: string, results: Json, settings: EstimateSettings, truth?: Json): void {

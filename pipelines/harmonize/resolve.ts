@@ -19,7 +19,7 @@
  *   merged   a predecessor merged whole into its successor (莱芜 → 济南); city_code is the successor's
  *   dropped  a unit abolished by split (巢湖); city_code is null
  */
-import { loadCityRecords, loadCrosswalk, provinces, type CityRecord } from './cities.ts';
+import { loadCityRecords, loadCrosswalk, provinces, type CityRecord } from '../../reference/index.ts';
 import type { CityMapping, CrosswalkRow, Province } from '../../schemas/crosswalk.ts';
 
 export interface ResolveInput {

@@ -10,8 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { BASE_YEARS, DEFAULT_SEED, writeSample } from '../../generator/generate.ts';
 import { buildTruth } from '../../generator/truth.ts';
 import { STALE_VENDOR_CODES } from '../../generator/write-vendor.ts';
-import { reportedUnits } from '../../pipelines/harmonize/cities.ts';
-import { ingest } from '../../pipelines/ingest.ts';
+import { reportedUnits } from '../../reference/index.ts';
+import { ingest } from '../../pipelines/ingest/read.ts';
 import { RAW_INDICATORS, UNIT_FACTORS } from '../../schemas/indicators.ts';
 import { tempDir } from '../pipelines/ingest/fixtures.ts';
 

@@ -2,9 +2,9 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { createHash } from 'node:crypto';
 import { buildTruth } from '../../generator/truth.ts';
 import { buildPanel } from '../../generator/truth/model.ts';
-import { loadCityRecords } from '../../pipelines/harmonize/cities.ts';
+import { loadCityRecords } from '../../reference/index.ts';
 import type { SampleTruth, CityObservation } from '../../generator/types.ts';
-import paper from '../../../shared/spec/paper-results.json' with { type: 'json' };
+import paper from '../fixtures/paper/paper-results.json' with { type: 'json' };
 
 const YEARS = Array.from({ length: 12 }, (_, i) => 2011 + i);
 const hash = (x: unknown) => createHash('sha256').update(JSON.stringify(x)).digest('hex');

@@ -7,7 +7,7 @@ import { renderSample } from '../../generator/write-sample.ts';
 import { writeYearbooks, yearbookPath } from '../../generator/write-yearbook.ts';
 import { writeEps } from '../../generator/write-eps.ts';
 import { writeVendor, VENDOR_PATH } from '../../generator/write-vendor.ts';
-import { ingest } from '../../pipelines/ingest.ts';
+import { ingest } from '../../pipelines/ingest/read.ts';
 import { fixtureDirectory, fixtureTruth, tempDir, writeFiles } from '../pipelines/ingest/fixtures.ts';
 
 const truth = fixtureTruth();

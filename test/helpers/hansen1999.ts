@@ -1,18 +1,11 @@
-// Hansen's (1999) investment data and the published numbers, read in place from ../shared (never copied).
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { loadFrame } from '../../estimation/data/load.ts';
-import { type ThresholdOptions, type ThresholdResult, fitThreshold, thresholdColumns } from '../../estimation/models/threshold.ts';
+// Hansen's (1999) investment data and the published numbers (test/fixtures/data, see its README).
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { loadFrame } from '../../econometrics/io/load.ts';
+import { type ThresholdOptions, type ThresholdResult, fitThreshold, thresholdColumns } from '../../econometrics/models/threshold.ts';
 
-export const HANSEN_DATA = resolve('../shared/data/hansen1999.csv');
-export const HANSEN_PUBLISHED = resolve('../shared/data/hansen1999-published.json');
-
-/** Whether the reference files are there; prints why the suite is skipped when they are not. */
-export function hansenDataPresent(what: string): boolean {
-  const present = existsSync(HANSEN_DATA) && existsSync(HANSEN_PUBLISHED);
-  if (!present) console.warn(`skipping ${what}: ${HANSEN_DATA} or ${HANSEN_PUBLISHED} not found`);
-  return present;
-}
+export const HANSEN_DATA = fileURLToPath(new URL('../fixtures/data/hansen1999.csv', import.meta.url));
+export const HANSEN_PUBLISHED = fileURLToPath(new URL('../fixtures/data/hansen1999-published.json', import.meta.url));
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const readPublished = (): any => JSON.parse(readFileSync(HANSEN_PUBLISHED, 'utf8'));

@@ -7,8 +7,8 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as XLSX from 'xlsx';
-import { StageDb, sqlString } from '../../pipelines/db.ts';
-import { PANEL_FILES, WAREHOUSE_FILE } from '../../pipelines/warehouse.ts';
+import { StageDb, sqlString } from '../../pipelines/shared/db.ts';
+import { PANEL_FILES, WAREHOUSE_FILE } from '../../pipelines/warehouse/index.ts';
 import { SAMPLE_RAW } from './sample-warehouse.ts';
 
 export const PROJECT = resolve(import.meta.dirname, '..', '..');
@@ -82,7 +82,7 @@ export function rowOf(ws: XLSX.WorkSheet, text: string): number {
 
 export { encodeGbk } from './gbk.ts';
 
-const CLI = ['--import', 'tsx', join(PROJECT, 'pipelines', 'run.ts')];
+const CLI = ['--import', 'tsx', join(PROJECT, 'cli', 'pipeline.ts')];
 
 /** The pipeline CLI to completion: exit code, stdout, stderr. */
 export function runCli(args: string[]): { status: number | null; stdout: string; stderr: string } {

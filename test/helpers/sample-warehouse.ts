@@ -3,7 +3,7 @@
 // finds every stage unchanged. Concurrent callers wait for the lock holder.
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { runPipeline, type RunRecord } from '../../pipelines/pipeline.ts';
+import { runPipeline, type RunRecord } from '../../pipelines/runner/run.ts';
 
 export const SAMPLE_RAW = resolve(import.meta.dirname, '..', '..', 'raw');
 export const SAMPLE_OUT = join(tmpdir(), 'ai-innovation-sample-warehouse');

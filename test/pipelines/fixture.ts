@@ -1,11 +1,11 @@
 // A tiny universe for stage tests: three cities in two provinces, four years, every indicator.
 import { RAW_INDICATORS, type RawIndicator } from '../../schemas/indicators.ts';
 import { defaultSettings, type PipelineSettings } from '../../schemas/settings.ts';
-import type { StageContext } from '../../pipelines/context.ts';
-import { StageDb, type ColumnSpec } from '../../pipelines/db.ts';
-import { clean } from '../../pipelines/clean.ts';
-import { derive } from '../../pipelines/derive.ts';
-import { transform } from '../../pipelines/transform.ts';
+import type { StageContext } from '../../pipelines/runner/stage.ts';
+import { StageDb, type ColumnSpec } from '../../pipelines/shared/db.ts';
+import { clean } from '../../pipelines/clean/index.ts';
+import { derive } from '../../pipelines/derive/index.ts';
+import { transform } from '../../pipelines/transform/index.ts';
 
 export const CITIES = [
   { city_code: '370100', city_name: '济南', province: '山东', province_code: '370000', region: 'east', is_municipality: false },

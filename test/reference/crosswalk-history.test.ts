@@ -1,14 +1,12 @@
 // The project's reference files checked against the GB/T 2260 code history and the prefecture event list,
-// read in place from ../shared/data (never copied into the project).
-import { existsSync, readFileSync } from 'node:fs';
+// copied into test/fixtures/data (see its README for source and licence).
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadCityRecords, loadCrosswalk, provinces } from '../../pipelines/harmonize/cities.ts';
+import { loadCityRecords, loadCrosswalk, provinces } from '../../reference/index.ts';
 
-const AREACODES = fileURLToPath(new URL('../../../shared/data/areacodes-history.csv', import.meta.url));
-const EVENTS = fileURLToPath(new URL('../../../shared/data/prefecture-events-2000-2026.csv', import.meta.url));
-const present = existsSync(AREACODES) && existsSync(EVENTS);
-if (!present) console.warn(`skipping crosswalk-history tests: ${AREACODES} or ${EVENTS} not found (../shared/data absent)`);
+const AREACODES = fileURLToPath(new URL('../fixtures/data/areacodes-history.csv', import.meta.url));
+const EVENTS = fileURLToPath(new URL('../fixtures/data/prefecture-events-2000-2026.csv', import.meta.url));
 
 interface CodeRow { code: string; province: string; name: string; level: string; status: string; from: number; to: number | null }
 
@@ -23,8 +21,8 @@ function codes(): CodeRow[] {
 /** in the code list of 31 December of `year` */
 const validAt = (r: CodeRow, year: number) => r.from <= year && (r.to === null || r.to > year);
 
-describe.skipIf(!present)('crosswalk against areacodes-history and prefecture events', () => {
-  const rows = present ? codes() : [];
+describe('crosswalk against areacodes-history and prefecture events', () => {
+  const rows = codes();
   const cities = loadCityRecords();
   const crosswalk = loadCrosswalk();
   const provName = new Map(provinces().map((p) => [p.province_code, p.name]));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadCityRecords, loadCrosswalk, provinces } from '../../../pipelines/harmonize/cities.ts';
+import { loadCityRecords, loadCrosswalk, provinces } from '../../../reference/index.ts';
 import {
   buildCityIndex, cityIndex, CityResolutionError, closestNames, editDistance, lookupProvince, normalizeCode, normalizeName, resolveCity,
 } from '../../../pipelines/harmonize/resolve.ts';

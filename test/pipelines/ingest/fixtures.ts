@@ -6,7 +6,7 @@ import * as XLSX from 'xlsx';
 import { RAW_INDICATORS, type RawIndicator } from '../../../schemas/indicators.ts';
 import type { CityObservation, ProvinceObservation, SampleTruth } from '../../../generator/types.ts';
 import type { UnitDirectory, ReportedUnitLike } from '../../../generator/write-common.ts';
-import { ingest, type IngestLimits } from '../../../pipelines/ingest.ts';
+import { ingest, type IngestLimits } from '../../../pipelines/ingest/read.ts';
 import type { RegistryInput } from '../../../schemas/sources.ts';
 
 export const FIXTURE_PROVINCES = [

@@ -1,0 +1,31 @@
+// Public API of the estimation engine (used by the CLI and the paper-reproduction stage). Stable surface:
+//
+//   fitFe(frame, formula, { vcov?: 'iid' | 'hc1' | `cluster:${string}` }) → FitResult
+//       fixed-effects OLS; formula "y ~ x1 + x2 | fe1 + fe2^fe3" (no `|` part: OLS with a constant)
+//   fitIv(frame, formula, opts) → IvResult
+//       IV-2SLS; formula "y ~ x1 | fe1 + fe2 | endog ~ instr1 + instr2"
+//   FitResult / IvResult are exactly the JSON printed by `cli fe|iv --json`: nobs, dropped {missing,
+//   singletons}, vcov {type, cluster, clusters, dof_k, adjustment}, coefficients {term: {estimate, se, t, p,
+//   ci_low, ci_high}}, r2, r2_within, r2_adj, rmse, ssr, fixed_effects [{name, levels}], omitted [terms
+//   dropped for collinearity]; IV adds first_stage {endog: {coefficients, F, F_p, partial_r2}} and
+//   diagnostics {kp_rk_lm, kp_rk_lm_p, kp_rk_wald_f, cragg_donald_f, stock_yogo_10pct}.
+//   `_cons` follows Stata reghdfe: with fixed effects it is ȳ − x̄'b (fixed effects normalised to mean 0).
+//   r2 is the R² of the full model (fixed effects included), r2_within the R² after absorbing them;
+//   r2_adj and rmse use N − K with K = regressors + all absorbed fixed-effect levels (constant included).
+//
+//   Frames: `loadFrame` (DuckDB: csv/parquet/arrow/warehouse) or `frameFromColumns({numeric, factors})`.
+//   estimateFe / estimateIv return the same result plus the covariance matrix, residuals and sample.
+export { loadFrame, InputError, type LoadedFrame, type DataSource } from './io/load.ts';
+export { frameFromColumns, buildSample, type Sample, type Grouping } from './frame.ts';
+export { parseFormula, type ParsedFormula } from './formula.ts';
+export { fitFe, estimateFe, type FitOptions, type FeolsDetail } from './models/feols.ts';
+export { fitIv, estimateIv, type IvResult, type FirstStage, type FeivDetail } from './models/feiv.ts';
+export { type FitResult, type Coefficient, CONS } from './models/common.ts';
+export { parseVcov, type VcovOption, type VcovInfo } from './vcov.ts';
+export { formatTable, formatEtable } from './report/etable.ts';
+export { stockYogo10, kpRankTest, type IvDiagnostics } from './diagnostics/kleibergen-paap.ts';
+export { describe, type DescriptiveRow } from './stats/descriptive.ts';
+export { winsorize, quantileType7 } from './stats/winsorize.ts';
+export { altonjiRatio, osterDelta, osterBetaStar, selectionSummary, selectionOnUnobservables, type OsterInputs } from './stats/selection.ts';
+export { mediation, type MediationResult } from './stats/mediation.ts';
+export { equalCoefficientsTest, type EqualityTestResult } from './stats/coef-equality.ts';

@@ -1,0 +1,422 @@
+// Fixed-effect panel threshold model (Hansen 1999), as used with Stata's xthreg (Wang 2015).
+//
+// Library API (what the paper-reproduction stage calls):
+//
+//   const frame = await loadFrame(source, ...Object.values(thresholdColumns(options)));
+//   const result: ThresholdResult = await fitThreshold(frame, options);
+//
+// `options` mirror the CLI flags (see ThresholdOptionsSchema):
+//   formula       "y ~ x1 + x2 | id"  (dependent, regime-independent regressors, unit identifier)
+//   time          period variable (numeric or text; sorted numerically when all values are numbers)
+//   regime        regime-dependent variable RX (or a list)   thresholdVar  threshold variable Q
+//   thresholds    K = 1, 2 or 3                              trim          per-step trims, e.g. [0.01, 0.01, 0.05]
+//   method        'hansen' | 'xthreg' (default)              grid          'quantile:400' (default) | 'all'
+//   bootstrap     replications per test (300)                seed          1          level  95 (confidence sets)
+//   threads       worker threads for the bootstrap (default: automatic)
+//   vce           'conventional' (default) | 'robust' | 'cluster'    cluster  variable (implies vce = cluster)
+//   at            evaluate at these thresholds instead of searching (snapped to the nearest value of Q);
+//                 used to reproduce published tables whose grid rule is unknown
+//
+// The result (async because the bootstrap runs on worker threads) is the CLI's JSON object:
+//   method, nobs (panel observations n·T), rows_used (rows of the least-squares problem: n(T−1) for hansen,
+//   n·T for xthreg), units, periods, grid_size, ssr0,
+//   steps[k-1] = { k, thresholds (sorted), ssr, F, p, crit: {"10","5","1"}, ci: [[low, high], …] },
+//   coefficients { term: {estimate, se, t, p} } with regime terms RX#r1 … and se_type naming the variance,
+//   regression { df_resid, sigma_e, r2_within, F, F_df }, lr_curve [{ threshold, gamma, grid, lr }].
+//
+// Conventions. hansen: demean by unit and drop one period per unit, strict I(Q < γ), F = (S0/S1 − 1)·n(T−1),
+// conventional SEs with σ² = e'e/(n(T−1) − n − k). xthreg: full within transformation, I(Q ≤ γ),
+// F = (S0 − S1)/(S1/(N − T)) as xthreg prints it, final table = xtreg, fe on the regime interactions.
+// Both: LR(γ) = (S(γ) − Ŝ)/(Ŝ/scale) with the F statistic's scale; confidence set = grid points with
+// LR < −2 ln(1 − √level); p-values and critical values from Hansen's residual bootstrap by unit blocks
+// (each replication re-runs the same sequential search). Both use Hansen's grid (quantiles of the distinct
+// values of Q; xthreg's own rule is undocumented, so reproduce its printed thresholds with `at`).
+// Sequence: γ2 is searched given γ1, then γ1 is re-estimated given γ2; γ3 given both. Every step searches
+// the step-1 grid; trim[k-1] sets the number of grid positions around fixed thresholds excluded at step k.
+// F_k = (ssr_{k-1} − S_k)/(S_k/scale), S_k the minimum of step k's search and ssr_k the SSR at the step's
+// final thresholds (they differ only if the refinement moves γ1).
+
+import { z } from 'zod';
+import { InputError, type LoadedFrame } from '../io/load.ts';
+import { type BootstrapSpec, summarize } from '../threshold/bootstrap.ts';
+import { defaultThreads, runBootstrap } from '../threshold/bootstrap-pool.ts';
+import { type ThresholdMethod, makePanel, transform } from '../threshold/panel.ts';
+import {
+  type FixedThreshold,
+  type Grid,
+  type GridSpec,
+  baseResidual,
+  buildGrid,
+  buildPlan,
+  exclusionRadius,
+  makeContext,
+  positionOf,
+  ssrCurve,
+} from '../threshold/search.ts';
+import {
+  type ConditionalCurve,
+  PlanCache,
+  type SequenceStep,
+  ThresholdSearchError,
+  makeSearcher,
+  runSequence,
+} from '../threshold/sequence.ts';
+import { type CoefficientRow, type RegressionSummary, thresholdTable } from '../threshold/table.ts';
+
+export const ThresholdOptionsSchema = z.object({
+  formula: z.string().min(1),
+  time: z.string().min(1),
+  regime: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+  thresholdVar: z.string().min(1),
+  thresholds: z.number().int().min(1).max(3).default(1),
+  trim: z.array(z.number().gt(0).lt(0.5)).min(1).default([0.01]),
+  method: z.enum(['hansen', 'xthreg']).default('xthreg'),
+  grid: z
+    .string()
+    .regex(/^(all|quantile:\d+)$/, "grid must be 'all' or 'quantile:N'")
+    .default('quantile:400'),
+  bootstrap: z.number().int().min(0).default(300),
+  seed: z.number().int().default(1),
+  level: z.number().gt(0).lt(100).default(95),
+  threads: z.number().int().min(1).optional(),
+  vce: z.enum(['conventional', 'robust', 'cluster']).optional(),
+  cluster: z.string().min(1).optional(),
+  at: z.array(z.number()).min(1).max(3).optional(),
+});
+export type ThresholdOptions = z.input<typeof ThresholdOptionsSchema>;
+
+export interface ThresholdStep {
+  k: number;
+  thresholds: number[];
+  ssr: number;
+  F: number;
+  p: number | null;
+  crit: { '10': number; '5': number; '1': number } | null;
+  ci: Array<[number, number]>;
+}
+
+export interface ThresholdResult {
+  method: ThresholdMethod;
+  nobs: number;
+  rows_used: number;
+  units: number;
+  periods: number;
+  grid_size: number;
+  ssr0: number;
+  steps: ThresholdStep[];
+  coefficients: Record<string, CoefficientRow>;
+  se_type: string;
+  regression: RegressionSummary;
+  lr_curve: Array<{ threshold: number; gamma: number; grid: number[]; lr: number[] }>;
+}
+
+interface ParsedFormula {
+  y: string;
+  x: string[];
+  id: string;
+}
+
+/** "y ~ x1 + x2 | id" (x may be empty: "y ~ 0 | id" or "y ~ | id"). */
+export function parseThresholdFormula(formula: string): ParsedFormula {
+  const m = /^\s*([^~|]+?)\s*~\s*([^|]*?)\s*\|\s*([^|~+]+?)\s*$/.exec(formula);
+  if (!m) throw new InputError(`formula must look like "y ~ x1 + x2 | id", got "${formula}"`);
+  const x = m[2]
+    .split('+')
+    .map((s) => s.trim())
+    .filter((s) => s !== '' && s !== '0' && s !== '1');
+  for (const name of [m[1], ...x, m[3]]) {
+    if (!/^[A-Za-z_][A-Za-z0-9_.]*$/.test(name)) throw new InputError(`formula term '${name}' is not a plain variable name`);
+  }
+  return { y: m[1], x, id: m[3] };
+}
+
+function parseOptions(options: ThresholdOptions) {
+  const parsed = ThresholdOptionsSchema.safeParse(options);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InputError(`invalid option ${issue.path.join('.') || ''}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+function regimeList(regime: string | string[]): string[] {
+  return (Array.isArray(regime) ? regime : regime.split(',')).map((s) => s.trim()).filter(Boolean);
+}
+
+/** Columns fitThreshold needs from the loader. */
+export function thresholdColumns(options: ThresholdOptions): { numeric: string[]; factors: string[] } {
+  const o = parseOptions(options);
+  const f = parseThresholdFormula(o.formula);
+  const numeric = [...new Set([f.y, ...f.x, ...regimeList(o.regime), o.thresholdVar])];
+  const factors = [...new Set([f.id, o.time, ...(o.cluster ? [o.cluster] : [])])];
+  return { numeric, factors };
+}
+
+/** Order key of a time value: numeric when every level is a number. */
+function timeKeys(frame: LoadedFrame, time: string): Float64Array {
+  const n = frame.nrows;
+  const out = new Float64Array(n);
+  if (frame.numeric[time]) {
+    out.set(frame.numeric[time]);
+    return out;
+  }
+  const f = frame.factors[time];
+  if (!f) throw new InputError(`time variable '${time}' was not loaded`);
+  const numericLevels = f.levels.every((l) => l.trim() !== '' && Number.isFinite(Number(l)));
+  const order = f.levels.map((l, i) => i);
+  if (numericLevels) order.sort((a, b) => Number(f.levels[a]) - Number(f.levels[b]));
+  const rank = new Float64Array(f.levels.length);
+  order.forEach((lvl, r) => (rank[lvl] = r));
+  for (let i = 0; i < n; i++) out[i] = f.codes[i] < 0 ? NaN : rank[f.codes[i]];
+  return out;
+}
+
+function factorCodes(frame: LoadedFrame, name: string): { codes: Int32Array; levels: string[] } {
+  const f = frame.factors[name];
+  if (f) return f;
+  const v = frame.numeric[name];
+  if (!v) throw new InputError(`variable '${name}' was not loaded`);
+  const levels = [...new Set([...v].filter((x) => !Number.isNaN(x)))].sort((a, b) => a - b);
+  const index = new Map(levels.map((l, i) => [l, i]));
+  const codes = new Int32Array(v.length);
+  for (let i = 0; i < v.length; i++) codes[i] = Number.isNaN(v[i]) ? -1 : index.get(v[i])!;
+  return { codes, levels: levels.map(String) };
+}
+
+function numericColumn(frame: LoadedFrame, name: string): Float64Array {
+  const v = frame.numeric[name];
+  if (!v) throw new InputError(`numeric variable '${name}' was not loaded`);
+  return v;
+}
+
+export async function fitThreshold(frame: LoadedFrame, options: ThresholdOptions): Promise<ThresholdResult> {
+  const o = parseOptions(options);
+  const formula = parseThresholdFormula(o.formula);
+  const rxNames = regimeList(o.regime);
+  const xNames = formula.x.filter((x) => !rxNames.includes(x)); // RX is spanned by its regime terms
+  const K = o.at ? o.at.length : o.thresholds;
+  if (o.at && options.thresholds !== undefined && o.thresholds !== o.at.length)
+    throw new InputError(`--at gives ${o.at.length} threshold(s) but --thresholds is ${o.thresholds}`);
+  const trims = Array.from({ length: K }, (_, i) => o.trim[Math.min(i, o.trim.length - 1)]);
+  const gridSpec: GridSpec = o.grid === 'all' ? { kind: 'all' } : { kind: 'quantile', points: Number(o.grid.split(':')[1]) };
+  if (gridSpec.kind === 'quantile' && gridSpec.points < 2) throw new InputError('grid must have at least 2 quantile points');
+  // vce 'cluster' without a cluster variable clusters on the unit
+  const vce = o.cluster ? 'cluster' : (o.vce ?? 'conventional');
+
+  // ---- balanced panel in unit-major order ----
+  const y = numericColumn(frame, formula.y);
+  const xs = xNames.map((n) => numericColumn(frame, n));
+  const rxs = rxNames.map((n) => numericColumn(frame, n));
+  const q = numericColumn(frame, o.thresholdVar);
+  const id = factorCodes(frame, formula.id);
+  const timeKey = timeKeys(frame, o.time);
+  const clusterF = o.cluster ? factorCodes(frame, o.cluster) : undefined;
+  const valid: number[] = [];
+  for (let i = 0; i < frame.nrows; i++) {
+    if (id.codes[i] < 0 || Number.isNaN(timeKey[i]) || Number.isNaN(y[i]) || Number.isNaN(q[i])) continue;
+    if (xs.some((c) => Number.isNaN(c[i])) || rxs.some((c) => Number.isNaN(c[i]))) continue;
+    if (clusterF && clusterF.codes[i] < 0) continue;
+    valid.push(i);
+  }
+  if (valid.length === 0) throw new InputError('no complete observations');
+  valid.sort((a, b) => id.codes[a] - id.codes[b] || timeKey[a] - timeKey[b]);
+  const periodsSet = [...new Set(valid.map((i) => timeKey[i]))].sort((a, b) => a - b);
+  const T = periodsSet.length;
+  const unitCount = new Set(valid.map((i) => id.codes[i])).size;
+  for (let j = 0; j < valid.length; j++) {
+    const i = valid[j];
+    const prev = valid[j - 1];
+    if (j > 0 && id.codes[prev] === id.codes[i] && timeKey[prev] === timeKey[i])
+      throw new InputError(`duplicate observations for ${formula.id} = ${id.levels[id.codes[i]]} in one period of '${o.time}'`);
+  }
+  if (valid.length !== unitCount * T) {
+    const counts = new Map<number, number>();
+    for (const i of valid) counts.set(id.codes[i], (counts.get(id.codes[i]) ?? 0) + 1);
+    const [code, c] = [...counts].find(([, c]) => c !== T)!;
+    throw new InputError(
+      `unbalanced panel: ${formula.id} = ${id.levels[code]} has ${c} of ${T} periods with complete data; the threshold model needs a balanced panel`,
+    );
+  }
+  if (T < 2) throw new InputError('the threshold model needs at least 2 periods per unit');
+  const take = (c: Float64Array) => Float64Array.from(valid, (i) => c[i]);
+  const panelInput = {
+    method: o.method as ThresholdMethod,
+    units: unitCount,
+    periods: T,
+    y: take(y),
+    x: xs.map(take),
+    xNames,
+    rx: rxs.map(take),
+    rxNames,
+    q: take(q),
+  };
+  panelInput.rx.forEach((c, a) => {
+    if (c.every((v) => v === c[0])) throw new InputError(`regime variable '${rxNames[a]}' is constant`);
+  });
+  const panel = makePanel(panelInput);
+  panel.rx.forEach((c, a) => {
+    if (transform(panel, c).every((v) => Math.abs(v) < 1e-12 * (Math.abs(c[0]) + 1)))
+      throw new InputError(`regime variable '${rxNames[a]}' does not vary within units (absorbed by the fixed effects)`);
+  });
+  const nd = panel.distinctQ.length;
+  if (Math.floor(trims[0] * nd) < 2)
+    throw new InputError(
+      `too few distinct values of '${o.thresholdVar}' (${nd}) for trim ${trims[0]}: need at least ${Math.ceil(2 / trims[0])}`,
+    );
+  const cluster = clusterF ? { codes: Int32Array.from(valid, (i) => clusterF.codes[i]), name: o.cluster! } : undefined;
+
+  // ---- search ----
+  const ctx = (() => {
+    try {
+      return makeContext(panel);
+    } catch (e) {
+      throw new InputError((e as Error).message);
+    }
+  })();
+  const grid = buildGrid(panel.distinctQ, gridSpec, trims[0]);
+  if (new Set(grid.values).size < 2) throw new InputError(`the trimmed grid of '${o.thresholdVar}' has fewer than 2 distinct candidates`);
+  const cache = new PlanCache(ctx, grid);
+  const yT = transform(panel, panel.y);
+  const fScale = o.method === 'hansen' ? panel.transformedRows : panel.rows - T;
+
+  let ssr0: number;
+  let steps: SequenceStep[];
+  try {
+    if (o.at) {
+      ({ ssr0, steps } = evaluateAt(ctx, cache, grid, yT, trims, o.at.map((v) => snap(panel.distinctQ, v))));
+    } else {
+      ({ ssr0, steps } = runSequence(makeSearcher(ctx, grid), yT, trims, K, true));
+    }
+  } catch (e) {
+    if (e instanceof ThresholdSearchError || (e as Error).message.includes('collinear')) throw new InputError((e as Error).message);
+    throw e;
+  }
+
+  // ---- bootstrap ----
+  const Fs = steps.map((s, i) => {
+    const prev = i === 0 ? ssr0 : steps[i - 1].ssrFinal;
+    return (prev - s.ssrSearch) / (s.ssrSearch / fScale);
+  });
+  let boot: Float64Array[] | null = null;
+  if (o.bootstrap > 0) {
+    const spec: BootstrapSpec = {
+      panel: panelInput,
+      grid: gridSpec,
+      trims,
+      seed: o.seed,
+      fScale,
+      tests: steps.map((s, i) => {
+        const nullFixed = i === 0 ? [] : steps[i - 1].thresholds;
+        const e = baseResidual(cache.get(nullFixed, 0), yT);
+        return { k: s.k, reps: o.bootstrap, fitted: yT.map((v, j) => v - e[j]), resid: e };
+      }),
+    };
+    boot = await runBootstrap(spec, o.threads ?? defaultThreads(spec));
+  }
+
+  // ---- confidence sets and LR curves ----
+  const level = o.level / 100;
+  const critLR = -2 * Math.log(1 - Math.sqrt(level));
+  const lrOf = (c: ConditionalCurve, ref: number) => {
+    const gridVals: number[] = [];
+    const lr: number[] = [];
+    c.curve.ssr.forEach((s, g) => {
+      if (Number.isNaN(s)) return;
+      gridVals.push(c.grid.values[g]);
+      lr.push((s - ref) / (ref / fScale));
+    });
+    return { gridVals, lr };
+  };
+  const refFor = (c: ConditionalCurve, step: SequenceStep) => (o.at ? step.ssrFinal : c.curve.ssr[c.curve.best]);
+
+  const outSteps: ThresholdStep[] = steps.map((s, i) => {
+    const order = s.thresholds.map((t, j) => j).sort((a, b) => s.thresholds[a].value - s.thresholds[b].value);
+    const ci = order.map((j) => {
+      const c = s.curves[j];
+      const { gridVals, lr } = lrOf(c, refFor(c, s));
+      const inside = gridVals.filter((_, g) => lr[g] < critLR);
+      const t = s.thresholds[j].value;
+      return (inside.length ? [Math.min(...inside), Math.max(...inside)] : [t, t]) as [number, number];
+    });
+    const summary = boot ? summarize(boot[i], Fs[i]) : null;
+    return {
+      k: s.k,
+      thresholds: order.map((j) => s.thresholds[j].value),
+      ssr: s.ssrFinal,
+      F: Fs[i],
+      p: summary ? summary.p : null,
+      crit: summary ? summary.crit : null,
+      ci,
+    };
+  });
+
+  const last = steps[steps.length - 1];
+  const lastOrder = last.thresholds.map((t, j) => j).sort((a, b) => last.thresholds[a].value - last.thresholds[b].value);
+  const lr_curve = lastOrder.map((j, r) => {
+    const c = last.curves[j];
+    const { gridVals, lr } = lrOf(c, refFor(c, last));
+    return { threshold: r + 1, gamma: last.thresholds[j].value, grid: gridVals, lr };
+  });
+
+  const table = thresholdTable(
+    panel,
+    outSteps[outSteps.length - 1].thresholds,
+    vce,
+    cluster,
+  );
+  return {
+    method: o.method,
+    nobs: panel.rows,
+    rows_used: panel.transformedRows,
+    units: panel.units,
+    periods: panel.periods,
+    grid_size: grid.values.length,
+    ssr0,
+    steps: outSteps,
+    coefficients: table.coefficients,
+    se_type: table.se_type,
+    regression: table.regression,
+    lr_curve,
+  };
+}
+
+/** Nearest distinct value of Q, so a rounded published threshold selects the intended data value. */
+function snap(distinct: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = distinct.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (distinct[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  const below = lo > 0 ? distinct[lo - 1] : distinct[lo];
+  return Math.abs(below - v) <= Math.abs(distinct[lo] - v) ? below : distinct[lo];
+}
+
+/** Steps at user-given thresholds: step k uses the first k of them; profiles as in the search. */
+function evaluateAt(
+  ctx: ReturnType<typeof makeContext>,
+  cache: PlanCache,
+  grid: Grid,
+  yT: Float64Array,
+  trims: number[],
+  values: number[],
+): { ssr0: number; steps: SequenceStep[] } {
+  const fixed: FixedThreshold[] = values.map((v) => ({ value: v, position: positionOf(grid, v) }));
+  const plan1 = cache.get([], 0);
+  const ssr0 = ssrCurve(ctx, plan1, yT).ssrBase;
+  const steps: SequenceStep[] = [];
+  for (let k = 1; k <= fixed.length; k++) {
+    const these = fixed.slice(0, k);
+    const point: Grid = { values: Float64Array.of(these[k - 1].value), positions: Int32Array.of(0), scale: 1 };
+    const ssr = ssrCurve(ctx, buildPlan(ctx, these.slice(0, k - 1), point, new Uint8Array(1)), yT).ssr[0];
+    const radius = k === 1 ? 0 : exclusionRadius(grid, trims[k - 1]);
+    const curves = these.map((t, j) => {
+      const others = these.filter((_, i) => i !== j);
+      const plan = cache.get(others, radius);
+      return { threshold: t, curve: ssrCurve(ctx, plan, yT), grid: plan.grid, excluded: plan.excluded };
+    });
+    steps.push({ k, thresholds: these, ssrSearch: ssr, ssrFinal: ssr, curves });
+  }
+  return { ssr0, steps };
+}

@@ -1,0 +1,72 @@
+// clean: canonical units, merged cities added up, gaps imputed (flagged), then the drop rule.
+import { RAW_INDICATORS, UNIT_FACTORS } from '../../schemas/indicators.ts';
+import { catalogue, requiredIndicators } from '../../schemas/catalogue.ts';
+import type { StageContext, StageReport } from '../runner/stage.ts';
+import { DataError } from '../shared/errors.ts';
+import { sqlFile } from '../shared/db.ts';
+import { CleanOutput, CleanValueRow, DropRow, ImputationRow } from '../../schemas/stages.ts';
+import { validateTable } from '../shared/validate.ts';
+
+
+
+export async function clean(ctx: StageContext): Promise<StageReport> {
+  const { db, settings } = ctx;
+
+
+  await db.createAndAppend(
+    'ref_indicators',
+    [{ name: 'indicator', type: 'VARCHAR' }, { name: 'unit', type: 'VARCHAR' }, { name: 'level', type: 'VARCHAR' }, { name: 'label', type: 'VARCHAR' }],
+    Object.entries(RAW_INDICATORS).map(([indicator, d]) => ({ indicator, unit: d.unit, level: d.level, label: d.label })),
+  );
+  await db.createAndAppend(
+    'ref_unit_factors',
+    [{ name: 'canonical_unit', type: 'VARCHAR' }, { name: 'unit', type: 'VARCHAR' }, { name: 'factor', type: 'DOUBLE' }],
+    Object.entries(UNIT_FACTORS).flatMap(([canonical_unit, units]) =>
+      Object.entries(units).map(([unit, factor]) => ({ canonical_unit, unit, factor })),
+    ),
+  );
+  await db.createAndAppend(
+    'required_indicators',
+    [{ name: 'indicator', type: 'VARCHAR' }],
+    requiredIndicators(catalogue(settings)).map((indicator) => ({ indicator })),
+  );
+
+  // the checks read the harmonized values on a second connection while the first one normalizes and imputes;
+  // a problem they find is reported in preference to anything the imputation ran into
+  type Problem = { problem: string; file: string; sheet: string; cell: string; indicator: string; expected: string };
+  const side = await db.sideConnection();
+  const [checked, built] = await Promise.allSettled([
+    side.rows<Problem>(sqlFile('clean/checks.sql')),
+    (async () => {
+      const firstYear = settings.firstYear;
+      const lastYear = settings.lastYear ?? Number(await db.scalar(
+        `SELECT max(h.year) FROM harmonized h JOIN ref_indicators i USING (indicator) WHERE i.level = 'city' AND h.value IS NOT NULL`));
+      await db.runFile('clean/normalize.sql', { first_year: firstYear, last_year: lastYear });
+      await db.runFile('clean/impute.sql', { first_year: firstYear, last_year: lastYear, edge_carry: settings.edgeCarry, max_gap: settings.maxInterpolatedGap });
+      await db.runFile('clean/drops.sql');
+    })(),
+  ]);
+  side.close();
+  if (checked.status === 'rejected') throw checked.reason;
+  if (checked.value.length > 0) {
+    const p = checked.value[0];
+    throw new DataError({ file: p.file, sheet: p.sheet, cell: p.cell, variable: p.indicator }, p.expected);
+  }
+  if (built.status === 'rejected') throw built.reason;
+
+  const tables = {
+    clean_values: await db.count('clean_values'),
+    quality_imputations: await db.count('quality_imputations'),
+    quality_drops: await db.count('quality_drops'),
+    clean_kept: await db.count('clean_kept'),
+  };
+  CleanOutput.parse(tables);
+  await validateTable(db, 'clean_values', CleanValueRow, 'city_code, year, indicator, value, method');
+  await validateTable(db, 'quality_drops', DropRow);
+  await validateTable(db, 'quality_imputations', ImputationRow);
+  return {
+    rows: tables.clean_values,
+    tables,
+    detail: `${tables.clean_kept} cities kept, ${tables.quality_drops} dropped, ${tables.quality_imputations} cells imputed`,
+  };
+}

@@ -1,0 +1,356 @@
+/**
+ * Stage "ingest": raw spreadsheets → staged values with provenance.
+ *
+ *   const { values, files, stats } = await ingest({ rawDir: 'raw' });
+ *
+ * The source registry (schemas/sources.ts; default `<rawDir>/sources.json`) says which files and sheets feed
+ * which raw indicators and in which layout. Every registered file is opened safely (size and zip limits,
+ * container checks), parsed once, and read by the adapter of its layout (pipelines/ingest/yearbook.ts, eps.ts,
+ * long-panel.ts). Each staged value is one source cell with its provenance (file relative to rawDir, sheet,
+ * A1 cell, file sha256). Bad input stops the run with an IngestError: one line naming file, sheet, cell and
+ * what was expected. Values are not converted here: `unit` is the unit the file declares; the clean stage
+ * converts with UNIT_FACTORS.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import pLimit from 'p-limit';
+import { z } from 'zod';
+import { StagedValue } from '../../schemas/staged.ts';
+import { loadRegistry, parseRegistry, type Registry, type RegistryInput, type Source } from '../../schemas/sources.ts';
+import { provinces } from '../../reference/index.ts';
+import { normLabel } from './cells.ts';
+import { ProvinceIndex, type AdapterContext } from './common.ts';
+import { IngestError } from './errors.ts';
+import { DEFAULT_LIMITS, decodeCsv, getSheet, parseCsv, readWorkbook, type IngestLimits } from './files.ts';
+import { readEpsSheet } from './layouts/eps.ts';
+import { readLongTable } from './layouts/long-panel.ts';
+import { csvTable, sheetTable, type Table } from './table.ts';
+import { readYearbookTable } from './layouts/yearbook.ts';
+
+export { IngestError } from './errors.ts';
+export { DEFAULT_LIMITS, type IngestLimits } from './files.ts';
+
+export interface IngestOptions {
+  /** directory holding the raw files; registry paths are relative to it */
+  rawDir: string;
+  /** a registry object, or a path to a registry JSON; default `<rawDir>/sources.json` */
+  registry?: RegistryInput | Registry | string;
+  /** safety limits; unset fields keep DEFAULT_LIMITS */
+  limits?: Partial<IngestLimits>;
+  /** files parsed concurrently (default 3) */
+  concurrency?: number;
+  /** called after each file (files done, files in all), for a progress bar */
+  onFile?: (done: number, total: number) => void;
+}
+
+export interface IngestFilesOptions extends IngestOptions {
+  /** Files read before (incremental builds): `key` covers the file's sha256, the registry entries reading it and
+   *  the limits. Return the file's record to skip parsing it (its values are kept by the caller), else undefined. */
+  reuse?: (key: string) => IngestedFile | undefined;
+  /** sha256 of a file the caller has just hashed (the pipeline, for its fingerprint): a file found in `reuse` by
+   *  it is not read again */
+  knownSha?: (path: string) => string | undefined;
+}
+
+/** One file of an ingest: its values, or null when `reuse` had them. */
+export interface FileOutcome {
+  key: string;
+  file: IngestedFile;
+  values: StagedValue[] | null;
+}
+
+export interface IngestedFileResult {
+  file: IngestedFile;
+  values: StagedValue[];
+}
+
+export interface IngestedFile {
+  path: string;        // relative to rawDir, '/' separated
+  sha256: string;
+  bytes: number;
+  sheets: number;      // sheets read (1 for a CSV)
+  cells: number;       // non-empty cells in the sheets read
+  values: number;      // staged values from this file
+  sources: string[];   // registry ids that read it
+}
+
+export interface IngestResult {
+  values: StagedValue[];
+  files: IngestedFile[];
+  stats: { files: number; sheets: number; cells: number; values: number; seconds: number };
+}
+
+/** Files under rawDir, relative, '/' separated, NFC; hidden files and Excel lock files (~$x.xlsx) skipped. */
+async function listFiles(rawDir: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    const entries = await readdir(dir, { withFileTypes: true });
+    for (const e of entries) {
+      if (e.name.startsWith('.') || e.name.startsWith('~$')) continue;
+      const full = join(dir, e.name);
+      if (e.isDirectory()) await walk(full);
+      else if (e.isFile()) out.push(relative(rawDir, full).split(sep).join('/').normalize('NFC'));
+    }
+  };
+  await walk(rawDir);
+  return out.sort();
+}
+
+/** Registry file pattern → regex with named groups edition/year. */
+export function patternRegex(pattern: string): RegExp {
+  const parts = pattern.normalize('NFC').split(/(\{edition\}|\{year\}|\*)/);
+  const body = parts
+    .map((p) => {
+      if (p === '{edition}') return '(?<edition>\\d{4})';
+      if (p === '{year}') return '(?<year>\\d{4})';
+      if (p === '*') return '[^/]*';
+      return p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    })
+    .join('');
+  return new RegExp(`^${body}$`);
+}
+
+function findSheet(names: string[], wanted: string | string[]): string | undefined {
+  const alternatives = (Array.isArray(wanted) ? wanted : [wanted]).map(normLabel);
+  for (const alt of alternatives) {
+    const hit = names.find((n) => normLabel(n) === alt);
+    if (hit !== undefined) return hit;
+  }
+  return undefined;
+}
+
+function yearFromName(src: Source, m: RegExpExecArray, file: string): number | null {
+  const g = m.groups ?? {};
+  let year: number | null = null;
+  if (g.edition !== undefined && src.layout === 'yearbook') year = Number(g.edition) - src.edition_offset;
+  else if (g.year !== undefined) year = Number(g.year);
+  if (year !== null && (year < src.years.from || year > src.years.to)) {
+    const what = g.edition !== undefined ? `edition ${g.edition} (data year ${year})` : `data year ${year}`;
+    throw new IngestError({ file }, `expected a data year within the registry range ${src.years.from}–${src.years.to} of source '${src.id}', the file name says ${what}`);
+  }
+  return year;
+}
+
+function checkDims(t: Table, limits: IngestLimits): void {
+  if (t.rows > limits.maxRows) throw new IngestError({ file: t.file, sheet: t.sheet || undefined }, `expected at most ${limits.maxRows} rows (limits.maxRows), the sheet has ${t.rows}`);
+  if (t.cols > limits.maxCols) throw new IngestError({ file: t.file, sheet: t.sheet || undefined }, `expected at most ${limits.maxCols} columns (limits.maxCols), the sheet has ${t.cols}`);
+}
+
+interface FileTask {
+  path: string;
+  reads: Array<{ src: Source; year: number | null }>;
+}
+
+async function ingestFile(
+  rawDir: string,
+  task: FileTask,
+  limits: IngestLimits,
+  prov: ProvinceIndex,
+  reuse?: (key: string) => IngestedFile | undefined,
+  knownSha?: (path: string) => string | undefined,
+): Promise<FileOutcome> {
+  const keyOf = (sha256: string) => createHash('sha256').update(JSON.stringify([task.path, sha256, task.reads, limits])).digest('hex');
+  const hashed = knownSha?.(task.path);
+  if (hashed && reuse) {
+    const key = keyOf(hashed);
+    const known = reuse(key);
+    if (known) return { key, file: known, values: null };
+  }
+  const full = join(rawDir, ...task.path.split('/'));
+  const st = await stat(full);
+  if (st.size > limits.maxFileBytes) {
+    throw new IngestError({ file: task.path }, `expected at most ${limits.maxFileBytes} bytes (limits.maxFileBytes), the file has ${st.size}`);
+  }
+  const buf = await readFile(full);
+  const sha256 = createHash('sha256').update(buf).digest('hex');
+  const key = keyOf(sha256);
+  const known = reuse?.(key);
+  if (known) return { key, file: known, values: null };
+  return { key, ...parseFile(task, buf, sha256, limits, prov) };
+}
+
+function parseFile(task: FileTask, buf: Buffer, sha256: string, limits: IngestLimits, prov: ProvinceIndex): IngestedFileResult {
+  const values: StagedValue[] = [];
+  const tables = new Map<string, Table>();
+  const isCsv = /\.(csv|txt)$/i.test(task.path);
+  let csvRecords: string[][] | null = null;
+  let wb: ReturnType<typeof readWorkbook> | null = null;
+  const open = (): void => {
+    if (isCsv) {
+      if (csvRecords === null) {
+        const enc = task.reads.find((r) => r.src.layout === 'long')?.src;
+        csvRecords = parseCsv(decodeCsv(buf, task.path, enc && enc.layout === 'long' ? enc.encoding : 'auto'), task.path, limits);
+      }
+    } else if (wb === null) wb = readWorkbook(buf, task.path, limits);
+  };
+  const tableFor = (src: Source): Table => {
+    open();
+    if (isCsv) {
+      const t = tables.get('') ?? csvTable(task.path, csvRecords!);
+      tables.set('', t);
+      checkDims(t, limits);
+      return t;
+    }
+    const book = wb!;
+    let name: string | undefined;
+    if (src.layout === 'long' && src.sheet === undefined) name = book.SheetNames[0];
+    else {
+      const wanted = src.sheet as string | string[];
+      name = findSheet(book.SheetNames, wanted);
+      if (name === undefined) {
+        const w = Array.isArray(wanted) ? wanted.join("' or '") : wanted;
+        throw new IngestError({ file: task.path }, `expected a sheet '${w}' (source '${src.id}'), the workbook has: ${book.SheetNames.map((n) => `'${n}'`).join(', ').slice(0, 200)}`);
+      }
+    }
+    const cached = tables.get(name);
+    if (cached) return cached;
+    const ws = getSheet(book, name);
+    if (!ws) throw new IngestError({ file: task.path, sheet: name }, 'expected a worksheet, got a chart or an unreadable sheet');
+    const t = sheetTable(task.path, name, ws);
+    checkDims(t, limits);
+    tables.set(name, t);
+    return t;
+  };
+  for (const { src, year } of task.reads) {
+    const ctx: AdapterContext = {
+      sourceId: src.id,
+      file: task.path,
+      sha256,
+      yearFromName: year,
+      years: src.years,
+      provinces: prov,
+      emit: (v) => values.push(v),
+    };
+    const t = tableFor(src);
+    if (src.layout === 'yearbook') readYearbookTable(t, src, ctx);
+    else if (src.layout === 'eps') readEpsSheet(t, src, ctx);
+    else readLongTable(t, src, ctx);
+  }
+  let cells = 0;
+  for (const t of tables.values()) cells += t.cells();
+  return {
+    file: {
+      path: task.path,
+      sha256,
+      bytes: buf.length,
+      sheets: tables.size,
+      cells,
+      values: values.length,
+      sources: [...new Set(task.reads.map((r) => r.src.id))],
+    },
+    values,
+  };
+}
+
+const StagedValues = z.array(StagedValue);
+
+/** Read every registered file (or take it from `reuse`); fresh values are checked against their contract. Values
+ *  are not checked across files here: see ingest() (in memory) and the pipeline's ingest stage (in DuckDB). */
+export async function ingestFiles(opts: IngestFilesOptions): Promise<FileOutcome[]> {
+  const limits: IngestLimits = { ...DEFAULT_LIMITS, ...(opts.limits ?? {}) };
+  if (!existsSync(opts.rawDir)) throw new IngestError({ file: opts.rawDir }, 'expected a folder with the raw files, not found');
+  let registry: Registry;
+  const registryPath = typeof opts.registry === 'string' ? opts.registry : join(opts.rawDir, 'sources.json');
+  try {
+    if (opts.registry === undefined) {
+      if (!existsSync(registryPath)) throw new Error('expected the source registry (sources.json in the raw folder, or the registry option), not found');
+      registry = loadRegistry(registryPath);
+    } else if (typeof opts.registry === 'string') registry = loadRegistry(opts.registry);
+    else registry = parseRegistry(opts.registry);
+  } catch (e) {
+    throw new IngestError({ file: typeof opts.registry === 'object' ? '(registry option)' : registryPath }, (e as Error).message.replace(/^source registry \S+: /, 'source registry: '));
+  }
+
+  const all = await listFiles(opts.rawDir);
+  const tasks = new Map<string, FileTask>();
+  for (const src of registry.sources) {
+    const re = patternRegex(src.file);
+    let matched = 0;
+    for (const path of all) {
+      const m = re.exec(path);
+      if (!m) continue;
+      matched++;
+      const year = yearFromName(src, m, path);
+      const task = tasks.get(path) ?? { path, reads: [] };
+      task.reads.push({ src, year });
+      tasks.set(path, task);
+    }
+    if (matched === 0 && !src.optional) {
+      throw new IngestError({ file: src.file }, `expected at least one file matching the pattern of source '${src.id}' under ${opts.rawDir}, found none (set "optional": true to allow)`);
+    }
+  }
+
+  const prov = new ProvinceIndex(provinces());
+  const limit = pLimit(Math.max(1, opts.concurrency ?? 3));
+  const ordered = [...tasks.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  let done = 0;
+  const results = await Promise.all(ordered.map((task) => limit(async () => {
+    const r = await ingestFile(opts.rawDir, task, limits, prov, opts.reuse, opts.knownSha);
+    opts.onFile?.(++done, ordered.length);
+    return r;
+  })));
+
+  const fresh: StagedValue[] = [];
+  for (const r of results) if (r.values) for (const v of r.values) fresh.push(v);
+  const check = StagedValues.safeParse(fresh);
+  if (!check.success) {
+    const issue = check.error.issues[0];
+    const bad = fresh[Number(issue.path[0])];
+    throw new IngestError(
+      { file: bad?.file ?? '?', sheet: bad?.sheet || undefined, cell: bad?.cell },
+      `staged value breaks the contract at ${issue.path.slice(1).join('.')}: ${issue.message}`,
+    );
+  }
+  return results;
+}
+
+/** The one-value-per-region-year rule: the key of a staged value, and the error for its second occurrence
+ *  (ingest() checks it in memory, the pipeline's ingest stage in SQL, with the same message). */
+export function duplicateError(
+  first: Pick<StagedValue, 'file' | 'sheet' | 'cell'>,
+  v: Pick<StagedValue, 'file' | 'sheet' | 'cell' | 'name_raw' | 'code_raw' | 'year' | 'indicator' | 'scope'>,
+): IngestError {
+  const at = first.file === v.file ? `${first.sheet ? `${first.sheet}!` : ''}${first.cell}` : `${first.file} ${first.sheet}!${first.cell}`;
+  return new IngestError(
+    { file: v.file, sheet: v.sheet || undefined, cell: v.cell },
+    `expected one value per region-year, got a duplicate: ${v.name_raw}${v.code_raw ? ` (${v.code_raw})` : ''} ${v.year} ${v.indicator}${v.scope ? ` ${v.scope}` : ''} is already at ${at}`,
+  );
+}
+
+/** Every registered file read into memory: values with provenance, one record per file. */
+export async function ingest(opts: IngestOptions): Promise<IngestResult> {
+  const t0 = performance.now();
+  const results = await ingestFiles(opts);
+  const values: StagedValue[] = [];
+  for (const r of results) for (const v of r.values!) values.push(v);
+
+  // one value per (source, indicator, scope, region code + name, year)
+  const seen = new Map<string, StagedValue>();
+  for (const v of values) {
+    const key = `${v.source_id}\u0000${v.indicator}\u0000${v.scope ?? ''}\u0000${v.code_raw ?? ''}\u0000${v.name_raw}\u0000${v.year}`;
+    const first = seen.get(key);
+    if (first) throw duplicateError(first, v);
+    seen.set(key, v);
+  }
+
+  const files = results.map((r) => r.file);
+  const seconds = (performance.now() - t0) / 1000;
+  return {
+    values,
+    files,
+    stats: {
+      files: files.length,
+      sheets: files.reduce((s, f) => s + f.sheets, 0),
+      cells: files.reduce((s, f) => s + f.cells, 0),
+      values: values.length,
+      seconds,
+    },
+  };
+}
+
+/** One progress line: "ingest: 16 files, 62 sheets, 251,234 cells → 110,321 values in 2.1 s". */
+export function formatIngestStats(s: IngestResult['stats']): string {
+  return `ingest: ${s.files} files, ${s.sheets} sheets, ${s.cells.toLocaleString('en-US')} cells → ${s.values.toLocaleString('en-US')} values in ${s.seconds.toFixed(1)} s`;
+}

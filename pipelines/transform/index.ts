@@ -1,0 +1,76 @@
+// transform: logs as the catalogue says, high/low heterogeneity groups, and winsorized copies (*_w).
+import { PanelRow } from '../../schemas/stages.ts';
+import { catalogue, SPLITS, type CatalogueEntry } from '../../schemas/catalogue.ts';
+import type { StageContext, StageReport } from '../runner/stage.ts';
+import { sqlIdent, sqlString } from '../shared/db.ts';
+import { DataError } from '../shared/errors.ts';
+import { validateTable } from '../shared/validate.ts';
+import { quantileSorted } from '../../econometrics/stats/winsorize.ts';
+
+
+
+
+function transformed(e: CatalogueEntry): string {
+  const level = sqlIdent(e.name + '_level');
+  if (e.transform === 'ln') return `ln(${level}) AS ${sqlIdent(e.name)}`;
+  if (e.transform === 'ln1p') return `ln(1 + ${level}) AS ${sqlIdent(e.name)}`;
+  return `${level} AS ${sqlIdent(e.name)}`;
+}
+
+function splitColumn(indicator: string, variable: string, rule: 'mean' | 'median' | 'year_median'): string {
+  const v = sqlIdent(variable + '_level');
+  const cut =
+    rule === 'mean' ? `avg(${v}) OVER ()` : rule === 'median' ? `median(${v}) OVER ()` : `median(${v}) OVER (PARTITION BY year)`;
+  return `(${v} > ${cut})::INTEGER AS ${sqlIdent(indicator)}`;
+}
+
+export async function transform(ctx: StageContext): Promise<StageReport> {
+  const { db, settings } = ctx;
+  const entries = catalogue(settings);
+
+  // logs need positive levels: the first offending city-year of any variable, in one pass
+  const logged = entries.filter((x) => x.transform !== 'none');
+  if (logged.length > 0) {
+    const checks = logged.map((e) => {
+      const level = sqlIdent(e.name + '_level');
+      const floor = e.transform === 'ln' ? 0 : -1;
+      return `SELECT ${sqlString(e.name)} AS variable, ${sqlString(e.transform)} AS transform, ${floor} AS floor, city_code, city_name, year, ${level} AS v
+              FROM derived WHERE kept AND (${level} IS NULL OR ${level} <= ${floor})`;
+    });
+    const bad = await db.rows<{ variable: string; transform: string; floor: number; city_code: string; city_name: string; year: number; v: number | null }>(
+      `SELECT * FROM (${checks.map((c, i) => `SELECT ${i} AS k, * FROM (${c})`).join(' UNION ALL ')}) ORDER BY k, city_code, year LIMIT 1`);
+    if (bad.length > 0) {
+      const b = bad[0];
+      throw new DataError(
+        { city: `${b.city_name} (${b.city_code})`, year: b.year, variable: b.variable },
+        `${b.transform} needs a value above ${b.floor}, found ${b.v}`,
+      );
+    }
+  }
+
+  await db.runFile('transform/transform.sql', {
+    transformed_columns: entries.map(transformed).join(',\n       '),
+    split_columns: Object.entries(SPLITS).map(([ind, v]) => splitColumn(ind, v, settings.splitRule)).join(',\n       '),
+  });
+
+  // winsorized copies of the catalogue's variables, at the panel's own percentiles
+  const [lowP, highP] = settings.winsorize;
+  const winsor: string[] = [];
+  const model = entries;
+  const reader = await db.con.runAndReadAll(`SELECT ${model.map((e) => sqlIdent(e.name)).join(', ')} FROM panel_base`);
+  const columns = reader.getColumnsJS();
+  model.forEach((e, i) => {
+    const sorted = Float64Array.from(columns[i] as number[]).sort();
+    // Stata's _pctile rule, as winsor2 (the library's winsorize uses the same quantiles)
+    const lo = quantileSorted(sorted, lowP, 'stata');
+    const hi = quantileSorted(sorted, highP, 'stata');
+    const col = sqlIdent(e.name);
+    winsor.push(`least(greatest(${col}, ${lo}), ${hi}) AS ${sqlIdent(e.name + '_w')}`);
+  });
+  await db.run(`CREATE OR REPLACE TABLE panel AS SELECT *, ${winsor.join(', ')} FROM panel_base ORDER BY city_code, year`);
+  await db.run('DROP TABLE panel_base');
+  await validateTable(db, 'panel', PanelRow);
+  const rows = await db.count('panel');
+  const cities = Number(await db.scalar('SELECT count(DISTINCT city_code) FROM panel'));
+  return { rows, tables: { panel: rows }, detail: `${cities} cities × ${rows / Math.max(cities, 1)} years` };
+}

@@ -1,0 +1,338 @@
+// warehouse: the run's tables into warehouse.duckdb, the panel also as Parquet and Arrow IPC.
+// Everything is written into a temporary folder next to the target and renamed into place only when
+// complete, so a failed or killed run leaves the previous warehouse as it was.
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { tableFromArrays, tableToIPC } from 'apache-arrow';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { catalogue } from '../../schemas/catalogue.ts';
+import type { StageContext, StageReport } from '../runner/stage.ts';
+import { sqlIdent, sqlString, type StageDb } from '../shared/db.ts';
+import { codeHash, combine } from '../runner/fingerprint.ts';
+
+/** Tables of the run's database that the warehouse keeps, with what they are for. */
+export const WAREHOUSE_TABLES: Record<string, string> = {
+  dim_city: 'canonical cities (GB/T 2260 code at the end of the panel), province, region, municipality flag',
+  dim_province: 'provinces and their region',
+  stg_files: 'every raw file read: path, sha256, bytes, cells',
+  stg_values: 'every staged value with provenance (file, sheet, cell, sha256) and its canonical city',
+  clean_values: 'indicators in canonical units per unit-year, with how each was obtained (observed/interpolated/carried/missing)',
+  quality_imputations: 'every imputed cell',
+  quality_drops: 'cities dropped by the drop rule, with the reason',
+  derived: 'model variables in levels for every city (kept flag)',
+  panel: 'the analysts\u2019 panel: kept city-years, model variables, heterogeneity groups, levels, winsorized copies',
+  meta_catalogue: 'the variable catalogue used for this build',
+  meta_settings: 'the settings of this build',
+  meta_build: 'where the build came from; synthetic = true for the bundled generated sample',
+  test_failures: 'rows that failed a data test of severity warn (an error stops the run)',
+};
+
+export const PANEL_FILES = ['panel.parquet', 'panel.arrow'];
+export const WAREHOUSE_FILE = 'warehouse.duckdb';
+
+/** Tables that need nothing after the clean stage: a run may write them (and checkpoint them) while derive and
+ *  transform run, see startWarehouse. */
+export const EARLY_TABLES = ['stg_values', 'clean_values', 'quality_imputations', 'quality_drops', 'stg_files', 'dim_city', 'dim_province'];
+
+/** A warehouse file being written in a temporary folder (attached as `out`). */
+export interface WarehouseDraft {
+  tmp: string;
+  /** parts whose rows the copied previous warehouse holds (null: a new file) */
+  update: Set<string> | null;
+  counts: Map<string, number>;
+  /** tables already written (and checkpointed) */
+  written: Set<string>;
+  seconds: number;
+}
+
+/** Start the warehouse: a temporary folder, the previous warehouse copied into it (or a new file), attached as
+ *  `out`, and the given tables written on `on` and checkpointed. */
+export async function startWarehouse(ctx: StageContext, on: StageDb, tables: string[]): Promise<WarehouseDraft> {
+  const t0 = performance.now();
+  const outDir = resolve(ctx.outDir);
+  mkdirSync(outDir, { recursive: true });
+  recoverSwap(outDir);
+  removeStaleTemps(outDir);
+  const tmp = join(outDir, `.tmp-${process.pid}-${Date.now()}`);
+  mkdirSync(tmp);
+  const draft: WarehouseDraft = { tmp, update: null, counts: new Map(), written: new Set(), seconds: 0 };
+  try {
+    const dbPath = join(tmp, WAREHOUSE_FILE);
+    draft.update = ctx.full ? null : await copyPrevious(on, join(outDir, WAREHOUSE_FILE), dbPath);
+    if (!draft.update) await on.run(`ATTACH ${sqlString(dbPath)} AS out`);
+    if (tables.length) await addToWarehouse(ctx, draft, on, tables);
+  } catch (e) {
+    await abandonWarehouse(Promise.resolve(draft), on);
+    throw e;
+  }
+  draft.seconds += (performance.now() - t0) / 1000;
+  return draft;
+}
+
+/** Write tables into a started warehouse and checkpoint them. */
+async function addToWarehouse(ctx: StageContext, draft: WarehouseDraft, on: StageDb, tables: string[]): Promise<WarehouseDraft> {
+  const t0 = performance.now();
+  await writeTables(on, tables, draft, warehouseParts(ctx));
+  await on.run('CHECKPOINT out');
+  for (const t of tables) draft.written.add(t);
+  draft.seconds += (performance.now() - t0) / 1000;
+  return draft;
+}
+
+/** Give up a started warehouse: detach it and remove its folder (the previous warehouse is untouched). */
+export async function abandonWarehouse(draft: Promise<WarehouseDraft>, on: StageDb): Promise<void> {
+  const d = await draft.catch(() => undefined);
+  await on.run('DETACH out').catch(() => {});
+  if (d) rmSync(d.tmp, { recursive: true, force: true });
+}
+
+const warehouseParts = (ctx: StageContext) => (ctx.memory.get('harmonized#parts') as WarehousePart[] | undefined) ?? [];
+
+async function writeTables(on: StageDb, names: string[], draft: WarehouseDraft, parts: WarehousePart[]): Promise<void> {
+  if (names.includes('stg_values')) await writeStagedValues(on, parts, draft.update);
+  // one round trip for the copies and comments, one for the counts
+  await on.run(names.map((t) => [
+    t === 'stg_values' ? '' : `CREATE OR REPLACE TABLE out.${t} AS SELECT * FROM ${t};`,
+    `COMMENT ON TABLE out.${t} IS ${sqlString(WAREHOUSE_TABLES[t])};`,
+  ].join('\n')).join('\n'));
+  const [counts] = await on.rows<Record<string, bigint>>(`SELECT ${names.map((t) => `(SELECT count(*) FROM out.${t}) AS ${t}`).join(', ')}`);
+  for (const t of names) draft.counts.set(t, Number(counts[t]));
+}
+
+export async function writeWarehouse(ctx: StageContext): Promise<StageReport> {
+  const { db, settings } = ctx;
+  const outDir = resolve(ctx.outDir);
+  // a run may have started the file while the stages before ran (the early tables written)
+  const started = ctx.memory.get('warehouse#draft') as Promise<WarehouseDraft> | undefined;
+  ctx.memory.delete('warehouse#draft');
+  const draft = started ? await started : await startWarehouse(ctx, db, []);
+  const { tmp } = draft;
+  const side = await db.sideConnection();
+  try {
+    await db.createAndAppend(
+      'meta_catalogue',
+      [
+        { name: 'name', type: 'VARCHAR' }, { name: 'label', type: 'VARCHAR' }, { name: 'formula', type: 'VARCHAR' },
+        { name: 'unit', type: 'VARCHAR' }, { name: 'transform', type: 'VARCHAR' }, { name: 'role', type: 'VARCHAR' },
+        { name: 'required', type: 'BOOLEAN' }, { name: 'split', type: 'VARCHAR' },
+      ],
+      catalogue(settings).map((e) => ({ ...e, split: e.split ?? null })),
+    );
+    await db.createAndAppend(
+      'meta_settings',
+      [{ name: 'setting', type: 'VARCHAR' }, { name: 'value', type: 'VARCHAR' }],
+      Object.entries(settings).map(([setting, value]) => ({ setting, value: JSON.stringify(value) })),
+    );
+
+    await db.createAndAppend('meta_build', [{ name: 'key', type: 'VARCHAR' }, { name: 'value', type: 'VARCHAR' }], [
+      { key: 'raw_dir', value: ctx.rawDir },
+      { key: 'synthetic', value: String(isSyntheticSample(ctx.rawDir)) },
+    ]);
+    await db.run('CREATE TABLE IF NOT EXISTS test_failures (stage VARCHAR, test VARCHAR, severity VARCHAR, row_json VARCHAR)');
+    const parts = warehouseParts(ctx);
+    // the tables are written on two connections at once (the machine has two cores): the large raw and clean
+    // values (unless written early) on this one, the panel side on the other
+    const rest = (list: string[]) => list.filter((t) => !draft.written.has(t));
+    const late = Object.keys(WAREHOUSE_TABLES).filter((t) => !EARLY_TABLES.includes(t));
+    await settled([
+      rest(EARLY_TABLES).length ? writeTables(db, rest(EARLY_TABLES), draft, parts) : Promise.resolve(),
+      writeTables(side, rest(late), draft, parts),
+    ]);
+    const tables = Object.fromEntries(Object.keys(WAREHOUSE_TABLES).map((t) => [t, draft.counts.get(t)!]));
+    // the runs table: every run in the cache's log (failed ones included) and this one, as of this commit point
+    const runsLog = ctx.memory.get('runs#log') as string | undefined;
+    const current = ctx.memory.get('runs#current') as { ended_at: string } | undefined;
+    if (runsLog && current) {
+      const snapshot = join(tmp, 'run.jsonl');
+      writeFileSync(snapshot, JSON.stringify({ ...current, ended_at: new Date().toISOString() }) + '\n');
+      await writeRunsTable(db, 'out', [...(existsSync(runsLog) ? [runsLog] : []), snapshot]);
+    }
+    await db.createAndAppend('meta_parts', [{ name: 'part', type: 'VARCHAR' }, { name: 'file', type: 'VARCHAR' }, { name: 'file_sha256', type: 'VARCHAR' }],
+      parts.map((p) => ({ part: combine([WRITER, p.part]), file: p.file, file_sha256: p.file_sha256 })));
+    await db.run('CREATE OR REPLACE TABLE out.meta_parts AS SELECT * FROM meta_parts');
+    await db.run(`COMMENT ON TABLE out.meta_parts IS 'the ingest parts (raw files) whose values stg_values holds; lets the next build update it in place'`);
+    // a table of an earlier version of the pipeline (or made by hand) is not carried into this build
+    const keep = new Set([...Object.keys(WAREHOUSE_TABLES), 'meta_parts', 'runs']);
+    for (const { name } of await db.rows<{ name: string }>("SELECT table_name AS name FROM duckdb_tables() WHERE database_name = 'out'")) {
+      if (!keep.has(name)) await db.run(`DROP TABLE out.${sqlIdent(name)}`);
+    }
+    for (const { name } of await db.rows<{ name: string }>("SELECT view_name AS name FROM duckdb_views() WHERE database_name = 'out' AND NOT internal")) {
+      await db.run(`DROP VIEW out.${sqlIdent(name)}`);
+    }
+    // DETACH writes the database file (its checkpoint is most of this stage); the panel files are written
+    // meanwhile on the other connection
+    await settled([
+      db.run('DETACH out'),
+      side.run(`COPY panel TO ${sqlString(join(tmp, 'panel.parquet'))} (FORMAT parquet, COMPRESSION zstd)`)
+        .then(() => panelAsArrowIpc(side.con))
+        .then((ipc) => writeFileSync(join(tmp, 'panel.arrow'), ipc)),
+    ]);
+
+    // Commit point: the journal names the complete new files; from here on a killed run is rolled forward
+    // by the next one (recoverSwap), before it, the previous warehouse stays as it was.
+    commitSwap(outDir, tmp, [...PANEL_FILES, WAREHOUSE_FILE]);
+    const early = draft.written.size ? `; ${draft.written.size} of them written while the stages before ran (${draft.seconds.toFixed(2)} s)` : '';
+    return { rows: tables.panel, tables, detail: `${Object.keys(tables).length} tables → ${join(ctx.outDir, WAREHOUSE_FILE)}${early}` };
+  } catch (e) {
+    await db.run('DETACH out').catch(() => {});
+    throw e;
+  } finally {
+    side.close();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Wait for every one of the tasks (a connection must not be closed under a running query), then throw the
+ *  first failure. */
+async function settled(tasks: Array<Promise<unknown>>): Promise<void> {
+  const results = await Promise.allSettled(tasks);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
+/** The `runs` table of a warehouse (attached as `schema`) from run logs (JSON lines, one run each). */
+export async function writeRunsTable(db: StageDb, schema: string, logs: string[]): Promise<void> {
+  await db.run(`CREATE OR REPLACE TABLE ${schema}.runs AS
+    SELECT run_id, started_at::TIMESTAMP AS started_at, ended_at::TIMESTAMP AS ended_at, status, "full",
+           to_json(stages)::VARCHAR AS stages, to_json(versions)::VARCHAR AS versions, error
+    FROM read_json([${logs.map(sqlString).join(', ')}], format = 'newline_delimited', union_by_name = true)`);
+  await db.run(`COMMENT ON TABLE ${schema}.runs IS 'every pipeline run: id, start/end, status, per-stage status, fingerprint, inputs, outputs, data tests, seconds; tool and dependency versions'`);
+}
+
+/** One harmonized part (one raw file) of this build, as the warehouse's meta_parts records it. */
+export interface WarehousePart {
+  part: string;
+  file: string;
+  file_sha256: string;
+  /** the harmonized part (Parquet) holding the file's rows */
+  path: string;
+}
+
+/** Parts written by another version of this writer are not reused. */
+const WRITER = codeHash(['pipelines/warehouse.ts']);
+
+/** Where the previous warehouse can be updated in place: its copy attached as `out`, and the parts its stg_values
+ *  holds. Null when there is none or it cannot be read (the build then writes a new file). */
+async function copyPrevious(on: StageDb, previous: string, target: string): Promise<Set<string> | null> {
+  if (!existsSync(previous)) return null;
+  try {
+    copyFileSync(previous, target);
+    if (existsSync(previous + '.wal')) copyFileSync(previous + '.wal', target + '.wal');
+    await on.run(`ATTACH ${sqlString(target)} AS out`);
+  } catch {
+    rmSync(target, { force: true });
+    rmSync(target + '.wal', { force: true });
+    return null;
+  }
+  try {
+    const rows = await on.rows<{ part: string }>('SELECT part FROM out.meta_parts');
+    return new Set(rows.map((r) => r.part));
+  } catch {
+    return new Set(); // no meta_parts: every table is written anew
+  }
+}
+
+/** stg_values: in an update, the rows of the files that left are deleted and those of new files appended (the
+ *  other files' rows are the same values); otherwise written whole. Rows are in file and cell order, except
+ *  that an update appends new files at the end. */
+async function writeStagedValues(db: StageDb, parts: WarehousePart[], previous: Set<string> | null): Promise<void> {
+  const id = (p: WarehousePart) => combine([WRITER, p.part]);
+  const kept = previous ? parts.filter((p) => previous.has(id(p))) : [];
+  if (!previous || kept.length === 0) {
+    await db.run('CREATE OR REPLACE TABLE out.stg_values AS SELECT * EXCLUDE (ord) FROM harmonized ORDER BY ord');
+    return;
+  }
+  const current = new Set(parts.map(id));
+  const prevParts = await db.rows<Omit<WarehousePart, 'path'>>('SELECT part, file, file_sha256 FROM out.meta_parts');
+  // a sha256 is 64 characters: sha256 followed by the path is unambiguous
+  const pairs = (list: Array<Omit<WarehousePart, 'path'>>) => list.map((p) => sqlString(p.file_sha256 + p.file)).join(', ');
+  const gone = prevParts.filter((p) => !current.has(p.part));
+  const added = parts.filter((p) => !previous.has(id(p)));
+  if (gone.length) await db.run(`DELETE FROM out.stg_values WHERE file_sha256 || file IN (${pairs(gone)})`);
+  // the new files' rows straight from their harmonized parts
+  for (const p of added) {
+    await db.run(`INSERT INTO out.stg_values SELECT * EXCLUDE (file_row_number) FROM read_parquet(${sqlString(p.path)}, file_row_number = true) ORDER BY file_row_number`);
+  }
+}
+
+async function panelAsArrowIpc(con: DuckDBConnection): Promise<Uint8Array> {
+  const reader = await con.runAndReadAll('SELECT * FROM panel ORDER BY city_code, year');
+  const names = reader.columnNames();
+  const columns = reader.getColumnsJS();
+  const arrays: Record<string, Float64Array | Int32Array | string[] | boolean[]> = {};
+  names.forEach((name, i) => {
+    const col = columns[i] as unknown[];
+    const type = reader.columnType(i).toString();
+    if (type === 'VARCHAR') arrays[name] = col.map((v) => (v === null ? '' : String(v)));
+    else if (type === 'BOOLEAN') arrays[name] = col.map((v) => Boolean(v));
+    else if (type === 'INTEGER') arrays[name] = Int32Array.from(col as number[]);
+    else arrays[name] = Float64Array.from(col.map((v) => (v === null ? NaN : Number(v))));
+  });
+  return tableToIPC(tableFromArrays(arrays), 'file');
+}
+
+/** The bundled sample carries raw/truth.json with "synthetic": true; real exports do not. */
+function isSyntheticSample(rawDir: string): boolean {
+  const path = join(rawDir, 'truth.json');
+  if (!existsSync(path)) return false;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')).synthetic === true;
+  } catch {
+    return false;
+  }
+}
+
+const JOURNAL = '.swap.json';
+
+function commitSwap(outDir: string, tmp: string, files: string[]): void {
+  const journal = join(outDir, JOURNAL);
+  writeFileSync(journal + '.new', JSON.stringify({ tmp, files }));
+  renameSync(journal + '.new', journal);
+  finishSwap(outDir, tmp, files);
+}
+
+function finishSwap(outDir: string, tmp: string, files: string[]): void {
+  // the database last: it is what readers open first. A write-ahead log left next to the previous database
+  // (a run killed while recording itself in the runs table) belongs to that file: it must not be replayed
+  // into the new one
+  for (const file of files) {
+    if (!existsSync(join(tmp, file))) continue;
+    if (file.endsWith('.duckdb')) rmSync(join(outDir, `${file}.wal`), { force: true });
+    renameSync(join(tmp, file), join(outDir, file));
+  }
+  rmSync(join(outDir, JOURNAL), { force: true });
+}
+
+/** Complete a swap that a killed run had committed to (its journal exists). Returns true if one was completed. */
+export function recoverSwap(outDir: string): boolean {
+  const journal = join(outDir, JOURNAL);
+  if (!existsSync(journal)) return false;
+  let pending: { tmp: string; files: string[] };
+  try {
+    pending = JSON.parse(readFileSync(journal, 'utf8'));
+  } catch {
+    rmSync(journal, { force: true });
+    return false;
+  }
+  finishSwap(outDir, pending.tmp, pending.files);
+  rmSync(pending.tmp, { recursive: true, force: true });
+  return true;
+}
+
+/** A run killed mid-write leaves a .tmp-* folder behind: remove those whose process is gone. */
+function removeStaleTemps(outDir: string): void {
+  if (!existsSync(outDir)) return;
+  for (const name of readdirSync(outDir)) {
+    const m = /^\.tmp-(\d+)-/.exec(name);
+    if (!m) continue;
+    const pid = Number(m[1]);
+    let alive = false;
+    try {
+      process.kill(pid, 0);
+      alive = true;
+    } catch {
+      alive = false;
+    }
+    if (!alive) rmSync(join(outDir, name), { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,105 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cli } from '../../helpers/cli.ts';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { dataFiles, reference, relErr } from '../../econometrics/reference-helpers.ts';
+
+let csv = '';
+
+beforeAll(() => {
+  // a small panel: 6 units × 5 years, a text column and a missing value
+  const dir = mkdtempSync(join(tmpdir(), 'fe-cli-'));
+  const rows = ['unit,year,name,y,x,z'];
+  for (let u = 1; u <= 6; u++)
+    for (let t = 2010; t < 2015; t++) {
+      const x = Math.sin(u * 7 + t);
+      const z = Math.cos(u * 3 + t * 2);
+      const y = 1 + 0.5 * x + 0.1 * u + 0.05 * (t - 2010) + 0.2 * Math.cos(u * t);
+      rows.push(`${u},${t},city${u},${u === 2 && t === 2011 ? '' : y.toFixed(6)},${x.toFixed(6)},${z.toFixed(6)}`);
+    }
+  csv = join(dir, 'panel.csv');
+  writeFileSync(csv, rows.join('\n') + '\n');
+});
+
+describe('cli fe', () => {
+  it('prints one JSON object with the contract fields', () => {
+    const r = cli('fe', '--data', csv, '--formula', 'y ~ x + z | unit + year', '--vcov', 'cluster:unit', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(Object.keys(out)).toEqual(['nobs', 'dropped', 'vcov', 'coefficients', 'r2', 'r2_within', 'r2_adj', 'rmse', 'ssr', 'fixed_effects', 'omitted']);
+    expect(out.nobs).toBe(29);
+    expect(out.dropped).toEqual({ missing: 1, singletons: 0 });
+    expect(out.vcov).toMatchObject({ type: 'cluster', cluster: 'unit', clusters: 6 });
+    expect(Object.keys(out.coefficients)).toEqual(['x', 'z', '_cons']);
+    expect(Object.keys(out.coefficients.x)).toEqual(['estimate', 'se', 't', 'p', 'ci_low', 'ci_high']);
+    expect(out.fixed_effects).toEqual([{ name: 'unit', levels: 6 }, { name: 'year', levels: 5 }]);
+  });
+
+  it('prints a readable table without --json and honours --where', () => {
+    const r = cli('fe', '--data', csv, '--formula', 'y ~ x | unit', '--where', 'year >= 2011');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/Observations: 23/);
+    expect(r.stdout).toMatch(/^x\s+-?\d/m);
+    expect(r.stdout).toMatch(/_cons/);
+  });
+
+  it.each([
+    ['unknown variable', ['--formula', 'y ~ nosuch | unit'], /unknown variable 'nosuch'/],
+    ['non-numeric column', ['--formula', 'y ~ name | unit'], /variable 'name' is not numeric/],
+    ['formula that does not parse', ['--formula', 'y ~ x + | unit'], /formula does not parse/],
+    ['single cluster', ['--formula', 'y ~ x', '--vcov', 'cluster:unit', '--where', 'unit = 3'], /only one cluster in 'unit'/],
+    ['all rows dropped', ['--formula', 'y ~ x | unit', '--where', 'year = 2010'], /all 6 rows dropped .*6 singletons/],
+    ['unknown vcov', ['--formula', 'y ~ x', '--vcov', 'hc3'], /unknown vcov/],
+  ])('%s: one-line error, exit code 2', (_name, args, msg) => {
+    const r = cli('fe', '--data', csv, ...args, '--json');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(msg);
+  });
+
+  it('reads a warehouse table with --warehouse/--table and gives the same result as the file', async () => {
+    const wh = join(mkdtempSync(join(tmpdir(), 'fe-wh-')), 'w.duckdb');
+    const db = await DuckDBInstance.create(wh);
+    const con = await db.connect();
+    await con.run(`CREATE TABLE panel AS SELECT * FROM read_csv('${csv}', header = true)`);
+    con.closeSync();
+    db.closeSync();
+    const fromFile = JSON.parse(cli('fe', '--data', csv, '--formula', 'y ~ x | unit', '--json').stdout);
+    const r = cli('fe', '--warehouse', wh, '--table', 'panel', '--formula', 'y ~ x | unit', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).coefficients).toEqual(fromFile.coefficients);
+    const bad = cli('fe', '--warehouse', wh, '--table', 'nope', '--formula', 'y ~ x');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/table 'nope' not found/);
+  });
+
+  it('usage errors (missing --formula, unknown option) are one line with exit code 2', () => {
+    for (const args of [['fe', '--data', csv], ['fe', '--data', csv, '--formula', 'y ~ x', '--bogus']]) {
+      const r = cli(...args);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
+
+  it('missing data file: exit code 2', () => {
+    const r = cli('fe', '--data', join(tmpdir(), 'does-not-exist.csv'), '--formula', 'y ~ x');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/data file not found/);
+  });
+
+  it('end to end: the CLI reproduces the R reference (cluster id also a fixed effect, hansen1999)', () => {
+    const c = reference.cases.find((x) => x.id === 'hansen_twoway_cluster')!;
+    const r = cli('fe', '--data', dataFiles[c.data], '--formula', c.formula, '--vcov', c.vcov, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.vcov.dof_k).toBe(c.dof_k);
+    for (const [name, ref] of Object.entries(c.coefficients)) {
+      expect(relErr(out.coefficients[name].estimate, ref.estimate)).toBeLessThan(1e-8);
+      expect(relErr(out.coefficients[name].se, ref.se)).toBeLessThan(1e-6);
+    }
+  });
+});

@@ -1,0 +1,59 @@
+// Shared helpers for the tests that compare the engine with the committed R reference values.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadFrame, type LoadedFrame } from '../../econometrics/io/load.ts';
+import { parseFormula } from '../../econometrics/formula.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const repoRoot = join(here, '..', '..');
+export const fixtureData = join(repoRoot, 'test', 'fixtures', 'data');
+export const dataFiles: Record<string, string> = {
+  du2021: join(fixtureData, 'du2021-city-panel.csv'),
+  hansen1999: join(fixtureData, 'hansen1999.csv'),
+};
+
+export interface RefCoef { estimate: number; se: number }
+export interface RefCase {
+  id: string;
+  model: 'fe' | 'iv';
+  data: string;
+  formula: string;
+  vcov: string;
+  where?: string | null;
+  nobs: number;
+  singletons?: number;
+  dof_k: number;
+  clusters?: number | null;
+  ssr: number;
+  r2?: number;
+  r2_within?: number;
+  coefficients: Record<string, RefCoef>;
+  first_stage?: Record<string, { coefficients: Record<string, RefCoef>; F: number; partial_r2: number }>;
+  diagnostics?: Record<string, number>;
+}
+
+export const reference: { cases: RefCase[]; plm_check: { formula: string; coefficients: Record<string, number> } } =
+  JSON.parse(readFileSync(join(repoRoot, 'test', 'fixtures', 'r', 'reference.json'), 'utf8'));
+
+/** Load the columns a formula needs; for du2021 add grp = floor((cityno − 1)/15) as the R script does. */
+export async function frameFor(c: { data: string; formula: string; vcov: string; where?: string | null }): Promise<LoadedFrame> {
+  const f = parseFormula(c.formula);
+  const feVars = f.fixedEffects.flat().filter((v) => v !== 'grp');
+  const cluster = c.vcov.startsWith('cluster:') ? c.vcov.slice(8) : null;
+  const factors = [...new Set([...feVars, ...(cluster && cluster !== 'grp' ? [cluster] : [])])];
+  const numeric = [f.depvar, ...f.exog, ...f.endog, ...f.instruments];
+  if (c.data === 'du2021') numeric.push('cityno');
+  const frame = await loadFrame({ data: dataFiles[c.data], where: c.where ?? undefined }, [...new Set(numeric)], factors);
+  if (c.data === 'du2021') {
+    const city = frame.numeric.cityno;
+    const codes = new Int32Array(frame.nrows);
+    for (let i = 0; i < frame.nrows; i++) codes[i] = Math.floor((city[i] - 1) / 15);
+    frame.factors.grp = { codes, levels: ['0', '1', '2', '3', '4', '5', '6'] };
+  }
+  return frame;
+}
+
+export function relErr(a: number, b: number): number {
+  return Math.abs(a - b) / Math.max(Math.abs(b), 1e-300);
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { formatTable } from '../../../econometrics/report/etable.ts';
+import { fitFe } from '../../../econometrics/models/feols.ts';
+import { frameFromColumns } from '../../../econometrics/frame.ts';
+
+describe('formatTable', () => {
+  it('prints coefficients, significance stars, omitted terms and fit statistics', () => {
+    const n = 40;
+    const g = Array.from({ length: n }, (_, i) => i % 4);
+    const x = Array.from({ length: n }, (_, i) => Math.sin(i));
+    const size = g.map((v) => v * 2);
+    const y = x.map((v, i) => 3 * v + 0.1 * Math.cos(i * 7));
+    const res = fitFe(frameFromColumns({ numeric: { y, x, size }, factors: { g } }), 'y ~ x + size | g', { vcov: 'hc1' });
+    const text = formatTable(res, 'My model');
+    expect(text.split('\n')[0]).toBe('My model');
+    expect(text).toMatch(/Observations: 40/);
+    expect(text).toMatch(/Fixed effects: g \(4\)/);
+    expect(text).toMatch(/Standard errors: robust \(HC1\)/);
+    expect(text).toMatch(new RegExp(`^x\\s+${res.coefficients.x.estimate.toFixed(4)}\\s+${res.coefficients.x.se.toFixed(4)}.*\\*\\*\\*$`, 'm'));
+    expect(text).toMatch(/^size\s+0\s+\(omitted because of collinearity\)$/m);
+  });
+});
+
+import { formatEtable } from '../../../econometrics/report/etable.ts';
+
+describe('formatEtable', () => {
+  it('puts models side by side with SEs in parentheses and FE indicators', () => {
+    const n = 30;
+    const g = Array.from({ length: n }, (_, i) => i % 3);
+    const x = Array.from({ length: n }, (_, i) => Math.sin(i));
+    const w = Array.from({ length: n }, (_, i) => Math.cos(i * 2));
+    const y = x.map((v, i) => 2 * v + w[i] + 0.2 * Math.sin(i * 5));
+    const frame = frameFromColumns({ numeric: { y, x, w }, factors: { g } });
+    const r1 = fitFe(frame, 'y ~ x');
+    const r2 = fitFe(frame, 'y ~ x + w | g', { vcov: 'cluster:g' });
+    const text = formatEtable([r1, r2], { titles: ['OLS', 'FE'] });
+    const lines = text.split('\n');
+    expect(lines[1]).toMatch(/OLS\s+FE$/);
+    const xLine = lines.find((l) => l.startsWith('x '))!;
+    expect(xLine).toContain(r1.coefficients.x.estimate.toFixed(3));
+    expect(xLine).toContain(r2.coefficients.x.estimate.toFixed(3));
+    expect(lines[lines.indexOf(xLine) + 1]).toContain(`(${r2.coefficients.x.se.toFixed(3)})`);
+    expect(text).toMatch(/FE: g\s+No\s+Yes/);
+    expect(text).toMatch(/SE\s+iid\s+cluster g/);
+    // w only in model 2: empty cell in model 1
+    expect(lines.find((l) => l.startsWith('w '))!.trim().split(/\s+/)).toHaveLength(2);
+  });
+});

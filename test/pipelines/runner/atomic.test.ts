@@ -1,0 +1,154 @@
+// A run killed at any moment leaves the previous warehouse readable and unchanged; the next run recovers
+// (stale lock, temporary folder, half-written cache, a committed swap); two runs cannot build the same folder.
+// The killed runs build a different raw folder (the sample plus the 2024 edition) than the warehouse they would
+// replace, so a partial swap would show in the file hashes and in the panel.
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeSample } from '../../../generator/generate.ts';
+import { runPipeline } from '../../../pipelines/runner/run.ts';
+import {
+  copySampleRaw, newOutDir, panelHash, parquetPanelHash, runCli, startCli, SWAPPED_FILES, waitForOutput, warehouseFiles,
+} from '../../helpers/rebuild.ts';
+
+let rawA: string;
+let rawB: string;
+let out: string;
+let before: Record<string, string | null>;
+let panelA: { hash: string; rows: number };
+
+beforeAll(async () => {
+  rawA = copySampleRaw('atomic');
+  rawB = copySampleRaw('atomic-next');
+  writeSample({ out: rawB, nextEdition: true });
+  out = newOutDir('atomic');
+  await runPipeline({ rawDir: rawA, outDir: out, log: () => {} });
+  before = warehouseFiles(out);
+  panelA = await panelHash(out);
+  expect(panelA.rows).toBe(3252);
+});
+
+afterAll(() => {
+  for (const d of [rawA, rawB, out]) if (d) rmSync(d, { recursive: true, force: true });
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const temps = () => readdirSync(out).filter((f) => f.startsWith('.tmp-'));
+
+/** The previous warehouse is there, byte for byte, and a reader gets the previous panel. */
+async function unchanged(): Promise<void> {
+  expect(existsSync(join(out, '.swap.json')), 'no committed swap is pending').toBe(false);
+  expect(warehouseFiles(out)).toEqual(before);
+  expect(await panelHash(out)).toEqual(panelA);
+  expect(await parquetPanelHash(out)).toEqual(panelA);
+}
+
+/** Start a full build of rawB, SIGKILL it when `when` resolves, check the warehouse; returns the killed pid. */
+async function killAt(when: (p: ReturnType<typeof startCli>) => Promise<unknown>): Promise<{ pid: number; output: string }> {
+  const p = startCli(['--raw', rawB, '--out', out, '--full']);
+  await when(p);
+  const pid = p.child.pid!;
+  p.child.kill('SIGKILL');
+  const code = await p.exited;
+  expect(code, `the run finished before it was killed:\n${p.output()}`).toBeNull();
+  await unchanged();
+  return { pid, output: p.output() };
+}
+
+describe('a run killed at any moment', () => {
+  it('two runs on one folder: the second exits 2 with one line and changes nothing; the lock of the killed one is recovered', async () => {
+    const first = startCli(['--raw', rawB, '--out', out, '--full']);
+    expect(await waitForOutput(first, /^ingest /m)).toBe(true);
+    first.child.kill('SIGSTOP'); // alive and holding the lock, for as long as the second run takes to start
+    const results = readFileSync(join(out, 'run_results.json'));
+    try {
+      const second = runCli(['--raw', rawA, '--out', out]);
+      expect(second.status).toBe(2);
+      expect(second.stderr).toMatch(new RegExp(
+        `^error: another pipeline run \\(pid ${first.child.pid}, started [0-9T:.Z-]+\\) is building .+; wait for it to finish \\(lock file .+\\.lock\\)\\n$`));
+      expect(second.stdout).toBe('');
+      expect(readFileSync(join(out, 'run_results.json'))).toEqual(results);
+    } finally {
+      first.child.kill('SIGKILL');
+    }
+    expect(await first.exited).toBeNull();
+    await unchanged();
+    // the killed run's lock is stale: a dry run does not take the lock, a real run takes it over
+    expect(JSON.parse(readFileSync(join(out, '.lock'), 'utf8')).pid).toBe(first.child.pid);
+    const dry = await runPipeline({ rawDir: rawA, outDir: out, dryRun: true, log: () => {} });
+    expect(dry.status).toBe('dry-run');
+  });
+
+  it('killed when a stage line appears (clean, transform)', async () => {
+    await killAt((p) => waitForOutput(p, /^clean /m));
+    await killAt((p) => waitForOutput(p, /^transform /m));
+  });
+
+  it('killed during the warehouse stage: the new database is being written in the temporary folder', async () => {
+    const { pid } = await killAt(async (p) => {
+      for (;;) {
+        const tmp = temps().find((t) => t.startsWith(`.tmp-${p.child.pid}-`));
+        if (tmp && existsSync(join(out, tmp, 'warehouse.duckdb'))) return;
+        if (p.child.exitCode !== null) return;
+        await sleep(5);
+      }
+    });
+    expect(temps().some((t) => t.startsWith(`.tmp-${pid}-`))).toBe(true);
+  });
+
+  it('killed at fixed delays', async () => {
+    for (const ms of [1500, 3000]) await killAt(() => sleep(ms));
+  });
+
+  it('the next run recovers: stale lock taken over, temporary folders removed, the same panel as a fresh build', async () => {
+    const lock = JSON.parse(readFileSync(join(out, '.lock'), 'utf8'));
+    const run = await runPipeline({ rawDir: rawB, outDir: out, log: () => {} });
+    expect(run.status).toBe('success');
+    expect(run.recovered).toContain(`stale lock of pid ${lock.pid} (started ${lock.started})`);
+    expect(temps()).toEqual([]);
+    expect(existsSync(join(out, '.lock'))).toBe(false);
+    const fresh = newOutDir('atomic-fresh');
+    try {
+      await runPipeline({ rawDir: rawB, outDir: fresh, log: () => {} });
+      const panelB = await panelHash(fresh);
+      expect(panelB.rows).toBe(272 * 13); // the sample with the 2024 edition: see README, "A new yearbook edition"
+      expect(await panelHash(out)).toEqual(panelB);
+      // and back to the first raw folder, incrementally, from whatever the killed runs left in the cache
+      await runPipeline({ rawDir: rawA, outDir: out, log: () => {} });
+      expect(await panelHash(out)).toEqual(panelA);
+      expect(await parquetPanelHash(out)).toEqual(panelA);
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
+    }
+  });
+
+  it('killed after the commit point (journal written, files half renamed): the next run rolls the swap forward', async () => {
+    // the state a run killed inside finishSwap leaves: the journal names the new files, panel.parquet is
+    // already renamed, panel.arrow and warehouse.duckdb are still in the temporary folder
+    const next = newOutDir('atomic-next');
+    try {
+      await runPipeline({ rawDir: rawB, outDir: next, log: () => {} });
+      const newFiles = warehouseFiles(next);
+      const tmp = join(out, '.tmp-999999999-1');
+      mkdirSync(tmp);
+      for (const f of SWAPPED_FILES) cpSync(join(next, f), join(tmp, f));
+      writeFileSync(join(out, '.swap.json'), JSON.stringify({ tmp, files: SWAPPED_FILES.slice(1).concat(SWAPPED_FILES[0]) }));
+      copyFileSync(join(tmp, 'panel.parquet'), join(out, 'panel.parquet'));
+      rmSync(join(tmp, 'panel.parquet'));
+      // what a reader sees meanwhile: the previous database (complete), the new panel.parquet
+      expect(await panelHash(out)).toEqual(panelA);
+      // a dry run changes nothing, the next real run completes the swap first
+      await runPipeline({ rawDir: rawA, outDir: out, dryRun: true, log: () => {} });
+      expect(existsSync(join(out, '.swap.json'))).toBe(true);
+      // (a run of the first stage only: it does not write the warehouse, so the files are the recovered ones)
+      const run = await runPipeline({ rawDir: rawA, outDir: out, stage: 'ingest', log: () => {} });
+      expect(run.recovered).toContain('completed the warehouse swap of a run killed after its commit point');
+      expect(existsSync(join(out, '.swap.json'))).toBe(false);
+      expect(existsSync(tmp)).toBe(false);
+      expect(warehouseFiles(out)).toEqual(newFiles);
+      expect(await panelHash(out)).toEqual(await panelHash(next));
+    } finally {
+      rmSync(next, { recursive: true, force: true });
+    }
+  });
+});
