@@ -1,5 +1,5 @@
 // Formula parsing in the fixest style: "y ~ x1 + x2 | fe1 + fe2^fe3 | endog ~ instr".
-import { InputError } from './io/load.ts';
+import { InputError } from './errors.ts';
 
 export interface ParsedFormula {
   /** dependent variable */

@@ -1,6 +1,16 @@
 // In-memory frames and the estimation sample: listwise deletion, fixed-effect codes (with interactions),
 // iterated singleton dropping (as reghdfe), cluster codes.
-import { InputError, type LoadedFrame } from './io/load.ts';
+import { InputError } from './errors.ts';
+
+/** Columns of one data set, as the estimators read them. */
+export interface LoadedFrame {
+  nrows: number;
+  /** numeric columns as float64; SQL NULL becomes NaN */
+  numeric: Record<string, Float64Array>;
+  /** factor columns (fixed effects, cluster ids): dense codes 0..levels-1, -1 for NULL */
+  factors: Record<string, { codes: Int32Array; levels: string[] }>;
+}
+
 
 export interface ColumnsInput {
   numeric?: Record<string, ArrayLike<number | null>>;

@@ -13,12 +13,14 @@
 //   r2 is the R² of the full model (fixed effects included), r2_within the R² after absorbing them;
 //   r2_adj and rmse use N − K with K = regressors + all absorbed fixed-effect levels (constant included).
 //
-//   Frames: `loadFrame` (DuckDB: csv/parquet/arrow/warehouse) or `frameFromColumns({numeric, factors})`.
+//   Frames: `frameFromColumns({numeric, factors})`, or `loadFrame` from ./io/load.ts (DuckDB: csv/parquet/
+//   warehouse) — the only module of the engine that does I/O; nothing exported here reads a file.
 //   estimateFe / estimateIv return the same result plus the covariance matrix, residuals and sample.
-export { loadFrame, InputError, type LoadedFrame, type DataSource } from './io/load.ts';
-export { frameFromColumns, buildSample, type Sample, type Grouping } from './frame.ts';
+export { InputError } from './errors.ts';
+export { frameFromColumns, buildSample, type LoadedFrame, type Sample, type Grouping } from './frame.ts';
 export { parseFormula, type ParsedFormula } from './formula.ts';
 export { fitFe, estimateFe, type FitOptions, type FeolsDetail } from './models/feols.ts';
+export { fitThreshold, thresholdColumns, type ThresholdOptions, type ThresholdResult } from './models/threshold.ts';
 export { fitIv, estimateIv, type IvResult, type FirstStage, type FeivDetail } from './models/feiv.ts';
 export { type FitResult, type Coefficient, CONS } from './models/common.ts';
 export { parseVcov, type VcovOption, type VcovInfo } from './vcov.ts';

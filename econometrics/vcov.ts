@@ -7,7 +7,7 @@
 // when clustered.
 // W is the centred (demeaned) design; the constant is carried as an extra column of ones, which is
 // orthogonal to W, so that the variance of the reghdfe-style _cons can be derived (see constantVariance).
-import { InputError } from './io/load.ts';
+import { InputError } from './errors.ts';
 import type { Grouping } from './frame.ts';
 import { mat, type Mat } from './linalg.ts';
 

@@ -1,26 +1,17 @@
+// Loading a frame from a file (CSV, Parquet, Arrow) or a warehouse table through DuckDB: the engine's only I/O.
 import { DuckDBInstance, DuckDBTypeId } from '@duckdb/node-api';
 import { existsSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
+import { InputError } from '../errors.ts';
+import type { LoadedFrame } from '../frame.ts';
 
-/** A user-facing problem with the input (bad file, unknown column, ...): CLIs print it on one line and exit 2. */
-export class InputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InputError';
-  }
-}
+export { InputError, type LoadedFrame };
+
 
 export type DataSource =
   | { data: string; where?: string }
   | { warehouse: string; table: string; where?: string };
 
-export interface LoadedFrame {
-  nrows: number;
-  /** numeric columns as float64; SQL NULL becomes NaN */
-  numeric: Record<string, Float64Array>;
-  /** factor columns (fixed effects, cluster ids): dense codes 0..levels-1, -1 for NULL */
-  factors: Record<string, { codes: Int32Array; levels: string[] }>;
-}
 
 function quoteIdent(name: string): string {
   return '"' + name.replaceAll('"', '""') + '"';

@@ -1,7 +1,8 @@
 // IV-2SLS with fixed effects partialled out (ivreghdfe): first stages of each endogenous regressor on the
 // exogenous regressors and excluded instruments, second stage on the fitted values; residuals use the
 // actual endogenous regressors. Same vcov rules as feols; weak-identification diagnostics as ivreg2.
-import { InputError, type LoadedFrame } from '../io/load.ts';
+import { InputError } from '../errors.ts';
+import type { LoadedFrame } from '../frame.ts';
 import { ivDiagnostics, type IvDiagnostics } from '../diagnostics/kleibergen-paap.ts';
 import { fPValue } from '../dist.ts';
 import { absorbedDof } from '../dof.ts';

@@ -1,6 +1,7 @@
 // Fixed-effects OLS (reghdfe / fixest feols): fixed effects absorbed by accelerated alternating projections,
 // collinear regressors dropped, iid / hc1 / clustered vcov with reghdfe's small-sample rules.
-import { InputError, type LoadedFrame } from '../io/load.ts';
+import { InputError } from '../errors.ts';
+import type { LoadedFrame } from '../frame.ts';
 import { absorbedDof } from '../dof.ts';
 import { parseFormula, type ParsedFormula } from '../formula.ts';
 import { buildSample, type Sample } from '../frame.ts';

@@ -37,7 +37,8 @@
 // final thresholds (they differ only if the refinement moves γ1).
 
 import { z } from 'zod';
-import { InputError, type LoadedFrame } from '../io/load.ts';
+import { InputError } from '../errors.ts';
+import type { LoadedFrame } from '../frame.ts';
 import { type BootstrapSpec, summarize } from '../threshold/bootstrap.ts';
 import { defaultThreads, runBootstrap } from '../threshold/bootstrap-pool.ts';
 import { type ThresholdMethod, makePanel, transform } from '../threshold/panel.ts';

@@ -2,7 +2,8 @@
 // also entered multiplied by the subsample dummy D, and every fixed effect is interacted with D, so the
 // pooled fit reproduces the two separate regressions' coefficients exactly; the coefficient on x·D is the
 // difference β₁ − β₀, tested with the model's (clustered) vcov: t with t(G−1) when clustered.
-import { InputError, type LoadedFrame } from '../io/load.ts';
+import { InputError } from '../errors.ts';
+import type { LoadedFrame } from '../frame.ts';
 import { groupCodes } from '../frame.ts';
 import { estimateFe } from '../models/feols.ts';
 import type { VcovOption } from '../vcov.ts';

@@ -1,5 +1,5 @@
 // Descriptive statistics (the paper's Table 1): obs, mean, sd (n − 1 denominator, as Stata `summarize`), min, max.
-import type { LoadedFrame } from '../io/load.ts';
+import type { LoadedFrame } from '../frame.ts';
 import { numericColumn } from '../frame.ts';
 
 export interface DescriptiveRow {

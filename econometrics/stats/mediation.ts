@@ -5,7 +5,8 @@
 // two distinct units, so unit fixed effects stay within one copy.
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
-import { InputError, type LoadedFrame } from '../io/load.ts';
+import { InputError } from '../errors.ts';
+import type { LoadedFrame } from '../frame.ts';
 import { normalPValue } from '../dist.ts';
 import { groupCodes, takeRows } from '../frame.ts';
 import { parseFormula } from '../formula.ts';

@@ -15,7 +15,7 @@
 //     ν = (−Θ ± sqrt(Θ² + 4M d² σ_x⁴ τ)) / (−2τ d σ_x²),  β* = β̃ − ν,
 //   choosing the root closest to β̃ whose bias has the sign of β̃ − β̊ (Oster's Assumption 3);
 //   for δ ≠ 1 the cubic ν³ + Aν² + Bν + C = 0 (trigonometric/Cardano solution) with the same selection rule.
-import type { LoadedFrame } from '../io/load.ts';
+import type { LoadedFrame } from '../frame.ts';
 import { estimateFe } from '../models/feols.ts';
 
 export function altonjiRatio(betaRestricted: number, betaFull: number): number {

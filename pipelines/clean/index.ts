@@ -1,7 +1,7 @@
 // clean: canonical units, merged cities added up, gaps imputed (flagged), then the drop rule.
 import { RAW_INDICATORS, UNIT_FACTORS } from '../../schemas/indicators.ts';
 import { catalogue, requiredIndicators } from '../../schemas/catalogue.ts';
-import type { StageContext, StageReport } from '../runner/stage.ts';
+import type { Stage, StageContext, StageReport } from '../runner/stage.ts';
 import { DataError } from '../shared/errors.ts';
 import { sqlFile } from '../shared/db.ts';
 import { CleanOutput, CleanValueRow, DropRow, ImputationRow } from '../../schemas/stages.ts';
@@ -70,3 +70,21 @@ export async function clean(ctx: StageContext): Promise<StageReport> {
     detail: `${tables.clean_kept} cities kept, ${tables.quality_drops} dropped, ${tables.quality_imputations} cells imputed`,
   };
 }
+
+export const cleanStage: Stage = {
+  name: 'clean', does: 'units, merges, imputation, drop rule', module: import.meta.url, run: clean,
+  inputs: ['harmonized', 'dim_city', 'dim_province'],
+  outputs: ['clean_values', 'quality_imputations', 'quality_drops', 'clean_kept', 'ref_indicators', 'required_indicators'],
+  settings: ['firstYear', 'lastYear', 'edgeCarry', 'maxInterpolatedGap', 'ecoFormula'],
+  tests: [
+    { name: 'clean_unique_unit_year_indicator', table: 'clean_values', severity: 'error', kind: 'unique', columns: ['city_code', 'year', 'indicator'] },
+    { name: 'clean_non_negative', table: 'clean_values', severity: 'error', kind: 'accepted_range', column: 'value', min: 0 },
+    { name: 'land_area_no_unexplained_jump', table: 'clean_values', severity: 'warn', kind: 'sql',
+      description: 'land area changing by more than 20% in a year, outside a recorded boundary change',
+      sql: `SELECT city_code, year, value, prev FROM (
+              SELECT city_code, year, value, lag(value) OVER (PARTITION BY city_code ORDER BY year) AS prev
+              FROM clean_values WHERE indicator = 'land_area') j
+            WHERE prev > 0 AND abs(value / prev - 1) > 0.2
+              AND city_code NOT IN (SELECT city_code FROM harmonized WHERE mapping = 'merged')` },
+  ],
+};

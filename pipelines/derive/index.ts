@@ -2,7 +2,7 @@
 import { RAW_INDICATORS } from '../../schemas/indicators.ts';
 import { DerivedRow } from '../../schemas/stages.ts';
 import { catalogue } from '../../schemas/catalogue.ts';
-import type { StageContext, StageReport } from '../runner/stage.ts';
+import type { Stage, StageContext, StageReport } from '../runner/stage.ts';
 import { sqlIdent, sqlString } from '../shared/db.ts';
 import { validateTable } from '../shared/validate.ts';
 
@@ -27,3 +27,11 @@ export async function derive(ctx: StageContext): Promise<StageReport> {
   const kept = Number(await db.scalar('SELECT count(*) FROM derived WHERE kept'));
   return { rows, tables: { derived: rows }, detail: `${entries.length} variables, ${kept} kept city-years` };
 }
+
+export const deriveStage: Stage = {
+  name: 'derive', does: 'the catalogue formulas', module: import.meta.url, run: derive,
+  inputs: ['clean_values', 'clean_kept', 'dim_city', 'dim_province'], outputs: ['derived'], settings: ['ecoFormula'],
+  tests: [
+    { name: 'derived_unique_city_year', table: 'derived', severity: 'error', kind: 'unique', columns: ['city_code', 'year'] },
+  ],
+};

@@ -24,10 +24,8 @@ import { normLabel } from './cells.ts';
 import { ProvinceIndex, type AdapterContext } from './common.ts';
 import { IngestError } from './errors.ts';
 import { DEFAULT_LIMITS, decodeCsv, getSheet, parseCsv, readWorkbook, type IngestLimits } from './files.ts';
-import { readEpsSheet } from './layouts/eps.ts';
-import { readLongTable } from './layouts/long-panel.ts';
 import { csvTable, sheetTable, type Table } from './table.ts';
-import { readYearbookTable } from './layouts/yearbook.ts';
+import { readLayout } from './layouts/index.ts';
 
 export { IngestError } from './errors.ts';
 export { DEFAULT_LIMITS, type IngestLimits } from './files.ts';
@@ -224,9 +222,7 @@ function parseFile(task: FileTask, buf: Buffer, sha256: string, limits: IngestLi
       emit: (v) => values.push(v),
     };
     const t = tableFor(src);
-    if (src.layout === 'yearbook') readYearbookTable(t, src, ctx);
-    else if (src.layout === 'eps') readEpsSheet(t, src, ctx);
-    else readLongTable(t, src, ctx);
+    readLayout(t, src, ctx);
   }
   let cells = 0;
   for (const t of tables.values()) cells += t.cells();

@@ -1,12 +1,9 @@
-// Fingerprints of stages: what went in (file bytes or upstream table hashes), the code and SQL, the settings.
+// Hashes a fingerprint is made of: file bytes, table contents. (A stage's code: code-graph.ts.)
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative, resolve } from 'node:path';
 import type { StageDb } from '../shared/db.ts';
 
-import { PROJECT_ROOT } from '../shared/paths.ts';
-export { PROJECT_ROOT };
 
 export const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
@@ -30,18 +27,6 @@ export function fileHashes(root: string, paths: string[]): Array<{ path: string;
     const bytes = readFileSync(join(root, path));
     return { path, sha256: sha256(bytes), bytes: bytes.length };
   });
-}
-
-const codeHashCache = new Map<string, string>();
-/** Hash of the project's source files a stage runs (its module, helpers, SQL, reference data). */
-export function codeHash(paths: string[]): string {
-  const key = paths.join('\n');
-  let h = codeHashCache.get(key);
-  if (!h) {
-    h = sha256(fileHashes(PROJECT_ROOT, paths).map((f) => `${f.path} ${f.sha256}`).join('\n'));
-    codeHashCache.set(key, h);
-  }
-  return h;
 }
 
 /** Order-independent content hash of a table (sum of row hashes, with the row count and the column list). */

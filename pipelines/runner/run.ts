@@ -1,20 +1,24 @@
-// Runs the stages in order on one in-memory database. Incremental: a stage whose fingerprint (inputs,
-// code, settings) is unchanged is skipped and its cached outputs are loaded only if a later stage needs
-// them. Every run is recorded (run_results.json, the warehouse's `runs` table); one run at a time (lock).
+// Runs the stages in order on one in-memory database. Incremental: a stage whose fingerprint (inputs, code,
+// settings) is unchanged is skipped and its cached outputs are loaded only if a later stage needs them. Every
+// run is recorded (run_results.json, the warehouse's `runs` table); one run at a time (lock).
 import { SingleBar, Presets } from 'cli-progress';
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PipelineSettings } from '../../schemas/settings.ts';
-import type { StageReport } from './stage.ts';
-import { runDataTests, type DataTestResult, type DataTestRun } from '../shared/data-tests.ts';
+import { runDataTests, type DataTestRun } from '../shared/data-tests.ts';
 import { StageDb, sqlString } from '../shared/db.ts';
-import { codeHash, combine, listFiles, PROJECT_ROOT, sha256, tableHash } from './fingerprint.ts';
-import { DEFAULT_LIMITS } from '../ingest/read.ts';
+import { DEFAULT_LIMITS } from '../ingest/files.ts';
+import { STAGES } from '../stages.ts';
+import { combine, tableHash } from './fingerprint.ts';
 import { acquireLock } from './lock.ts';
+import { fingerprintParts, publishedHashes, rawInputs, readMeta, whyRun, writeJsonAtomic, type StageMeta } from './plan.ts';
+import { formatLine, versions, type RunRecord, type StageRecord } from './run-record.ts';
 import { SideWork } from './side-work.ts';
-import { COMMON_CODE, STAGES, type Stage } from '../stages.ts';
-import { abandonWarehouse, EARLY_TABLES, recoverSwap, startWarehouse, WAREHOUSE_FILE, PANEL_FILES, writeRunsTable, type WarehouseDraft } from '../warehouse/index.ts';
+import { Handoff, type Stage, type StageContext, type StageReport } from './stage.ts';
+import { recoverSwap } from './swap.ts';
+
+export type { RunRecord, StageRecord } from './run-record.ts';
 
 export interface PipelineOptions {
   rawDir: string;
@@ -29,137 +33,74 @@ export interface PipelineOptions {
   log?: (line: string) => void;
 }
 
-export interface StageRecord {
-  stage: string;
-  status: 'ran' | 'skipped' | 'failed' | 'would run' | 'would skip';
-  reason: string;
-  fingerprint: string;
-  seconds: number;
-  inputs: Array<{ path?: string; table?: string; sha256?: string; hash?: string; rows?: number }>;
-  outputs: Array<{ table: string; rows: number; hash: string }>;
-  data_tests: DataTestResult[];
-  report?: StageReport;
-  error?: string;
+/** Settings no stage declares count for every stage. */
+function unclaimedSettings(stages: readonly Stage[]): Array<keyof PipelineSettings> {
+  const claimed = new Set(stages.flatMap((s) => s.settings));
+  return (Object.keys(PipelineSettings.shape) as Array<keyof PipelineSettings>).filter((k) => !claimed.has(k));
 }
 
-export interface RunRecord {
-  run_id: string;
-  started_at: string;
-  ended_at: string;
-  status: 'success' | 'failed' | 'dry-run';
-  raw_dir: string;
-  out_dir: string;
-  full: boolean;
-  settings: PipelineSettings;
-  stages: StageRecord[];
-  recovered: string[];
-  versions: Record<string, string>;
-  error: string | null;
-}
+/** One run: its database, what the stages produced so far, and the work that runs beside the stages. */
+class Run {
+  readonly hashes = new Map<string, StageRecord['outputs'][number]>();
+  readonly producer = new Map<string, Stage>();
+  readonly loaded = new Set<string>();
+  readonly metas = new Map<string, StageMeta>();
+  readonly handoff = new Handoff();
+  readonly sideWork = new SideWork();
+  rawFiles = new Map<string, string>();
+  readonly cacheDir: string;
+  readonly unclaimed: Array<keyof PipelineSettings>;
+  /** stages whose early work was started, to be abandoned if they do not take it over */
+  readonly started: Stage[] = [];
 
-interface StageMeta {
-  fingerprint: string;
-  parts: { code: string; settings: string; inputs: string };
-  inputs: StageRecord['inputs'];
-  outputs: StageRecord['outputs'];
-  data_tests: DataTestResult[];
-  failures: DataTestRun['failures'];
-  report: StageReport;
-}
-
-
-/** Files in the raw folder that document the data rather than feed the ingest stage. */
-const NOT_INPUTS = /(^|\/)(TRUTH\.md|truth\.json|README[^/]*)$/i;
-
-const fmt = (n: number) => n.toLocaleString('en-US');
-
-export function formatLine(stage: string, r: StageReport, seconds: number): string {
-  const cells = r.cells !== undefined ? `  ${fmt(r.cells)} cells` : '';
-  return `${stage.padEnd(10)} ${fmt(r.rows).padStart(9)} rows${cells}  ${seconds.toFixed(2)} s${r.detail ? `  (${r.detail})` : ''}`;
-}
-
-function versions(): Record<string, string> {
-  const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8'));
-  const out: Record<string, string> = { node: process.version, project: pkg.version };
-  for (const name of Object.keys(pkg.dependencies ?? {})) out[name] = pkg.dependencies[name];
-  return out;
-}
-
-/** The ingest stage's inputs: every raw file with its sha256. A file over the ingest size limit is not read (the
- *  stage refuses it with one line); it is fingerprinted by size and modification time instead. */
-function rawInputs(rawDir: string): StageRecord['inputs'] {
-  return listFiles(rawDir, ['.']).filter((f) => !NOT_INPUTS.test(f)).map((path) => {
-    const full = join(rawDir, path);
-    const st = statSync(full);
-    if (st.size > DEFAULT_LIMITS.maxFileBytes) return { path, sha256: `unread:${st.size}:${st.mtimeMs}` };
-    return { path, sha256: sha256(readFileSync(full)) };
-  });
-}
-
-/** The settings each stage reads (its fingerprint covers only these, so a transform setting does not rerun the
- *  clean stage). A stage not listed, and a setting no stage lists, count for every stage. */
-const STAGE_SETTINGS: Record<string, Array<keyof PipelineSettings>> = {
-  ingest: [],
-  harmonize: ['mergePolicy'],
-  clean: ['firstYear', 'lastYear', 'edgeCarry', 'maxInterpolatedGap', 'ecoFormula'],
-  derive: ['ecoFormula'],
-  transform: ['ecoFormula', 'splitRule', 'winsorize'],
-};
-const LISTED_SETTINGS = new Set<string>(Object.values(STAGE_SETTINGS).flat());
-
-export function stageSettings(stage: string, settings: PipelineSettings): Partial<PipelineSettings> {
-  const read = STAGE_SETTINGS[stage];
-  if (!read) return settings;
-  return Object.fromEntries(Object.entries(settings).filter(([k]) => read.includes(k as keyof PipelineSettings) || !LISTED_SETTINGS.has(k)));
-}
-
-function readMeta(cacheDir: string, stage: string): StageMeta | undefined {
-  const path = join(cacheDir, `${stage}.json`);
-  if (!existsSync(path)) return undefined;
-  try {
-    return JSON.parse(readFileSync(path, 'utf8'));
-  } catch {
-    return undefined;
+  constructor(
+    readonly record: RunRecord, readonly settings: PipelineSettings, readonly rawDir: string, readonly outDir: string,
+    readonly stages: readonly Stage[], readonly db: StageDb | undefined, readonly side: StageDb | undefined,
+    readonly log: (line: string) => void,
+  ) {
+    this.cacheDir = join(outDir, '.cache');
+    for (const s of stages) for (const t of s.outputs) this.producer.set(t, s);
+    this.unclaimed = unclaimedSettings(STAGES);
   }
-}
 
-function writeJsonAtomic(path: string, value: unknown): void {
-  writeFileSync(path + '.new', JSON.stringify(value, null, 1) + '\n');
-  renameSync(path + '.new', path);
-}
-
-function whyRun(meta: StageMeta | undefined, parts: StageMeta['parts'], outputsPresent: boolean, full: boolean, inputs: StageRecord['inputs']): string | null {
-  if (full) return 'full rebuild requested';
-  if (!meta) return 'no previous build';
-  const why: string[] = [];
-  if (meta.parts.code !== parts.code) why.push('code or SQL changed');
-  if (meta.parts.settings !== parts.settings) why.push('settings changed');
-  if (meta.parts.inputs !== parts.inputs) {
-    const before = new Map(meta.inputs.map((i) => [i.path ?? i.table, i.sha256 ?? i.hash]));
-    const now = new Map(inputs.map((i) => [i.path ?? i.table, i.sha256 ?? i.hash]));
-    const added = [...now.keys()].filter((k) => !before.has(k));
-    const removed = [...before.keys()].filter((k) => !now.has(k));
-    const changed = [...now.keys()].filter((k) => before.has(k) && before.get(k) !== now.get(k));
-    if (added.length) why.push(`new input ${added.slice(0, 3).join(', ')}${added.length > 3 ? ` (+${added.length - 3})` : ''}`);
-    if (removed.length) why.push(`input removed ${removed.slice(0, 3).join(', ')}`);
-    if (changed.length) why.push(`input changed ${changed.slice(0, 3).join(', ')}${changed.length > 3 ? ` (+${changed.length - 3})` : ''}`);
+  context(progress: StageContext['progress'] = () => {}): StageContext {
+    return {
+      db: this.db!, settings: this.settings, rawDir: this.rawDir, outDir: this.outDir, full: this.record.full, progress,
+      handoff: this.handoff, rawFiles: this.rawFiles, run: { record: this.record, log: join(this.cacheDir, 'runs.jsonl') },
+    };
   }
-  if (why.length === 0 && !outputsPresent) why.push('previous output missing');
-  return why.length ? why.join('; ') : null;
+
+  cachePath(stage: string, output: string): string {
+    return join(this.cacheDir, stage, `${output}.parquet`);
+  }
+
+  /** Make an earlier stage's output available: restored by its stage, or read from the cache. */
+  async ensureLoaded(output: string): Promise<void> {
+    if (this.loaded.has(output)) return;
+    const from = this.producer.get(output)!;
+    if (from.restore) {
+      if (from.inputs !== 'raw') for (const t of from.inputs) await this.ensureLoaded(t);
+      await from.restore(this.context());
+      for (const t of from.outputs) this.loaded.add(t);
+    } else await this.db!.run(`CREATE OR REPLACE TABLE ${output} AS SELECT * FROM read_parquet(${sqlString(this.cachePath(from.name, output))})`);
+    this.loaded.add(output);
+  }
+
+  say(line: string): void {
+    this.sideWork.later(() => this.log(line));
+  }
 }
 
 export async function runPipeline(options: PipelineOptions): Promise<RunRecord> {
   const settings = PipelineSettings.parse(options.settings ?? {});
-  const log = options.log ?? ((line: string) => process.stdout.write(line + '\n'));
   const last = options.stage ?? STAGES[STAGES.length - 1].name;
   const upTo = STAGES.findIndex((s) => s.name === last);
   if (upTo < 0) throw new Error(`unknown stage '${last}' (stages: ${STAGES.map((s) => s.name).join(', ')})`);
   const outDir = resolve(options.outDir);
   const rawDir = resolve(options.rawDir);
-  const cacheDir = join(outDir, '.cache');
   const dry = options.dryRun ?? false;
 
-  const run: RunRecord = {
+  const record: RunRecord = {
     run_id: randomUUID(), started_at: new Date().toISOString(), ended_at: '', status: dry ? 'dry-run' : 'success',
     raw_dir: options.rawDir, out_dir: options.outDir, full: options.full ?? false, settings, stages: [], recovered: [],
     versions: versions(), error: null,
@@ -167,215 +108,189 @@ export async function runPipeline(options: PipelineOptions): Promise<RunRecord> 
   if (!existsSync(rawDir)) throw Object.assign(new Error(`raw folder not found: ${options.rawDir}`), { name: 'DataError' });
 
   const lock = dry ? undefined : acquireLock(outDir);
-  if (lock?.recoveredFrom) run.recovered.push(`stale lock of pid ${lock.recoveredFrom.pid} (started ${lock.recoveredFrom.started})`);
-  if (!dry && recoverSwap(outDir)) run.recovered.push('completed the warehouse swap of a run killed after its commit point');
+  if (lock?.recoveredFrom) record.recovered.push(`stale lock of pid ${lock.recoveredFrom.pid} (started ${lock.recoveredFrom.started})`);
+  if (!dry && recoverSwap(outDir)) record.recovered.push('completed the warehouse swap of a run killed after its commit point');
 
   const db = dry ? undefined : await StageDb.open();
   // one thread: with several, the order in which DuckDB adds up doubles (window sums over a join, merged
   // predecessors) depends on scheduling and the last bits of Va and others changed from build to build
   await db?.run('SET threads = 1');
-  const hashes = new Map<string, StageRecord['outputs'][number]>();
-  const producer = new Map<string, Stage>();
-  for (const s of STAGES) for (const t of s.outputs) producer.set(t, s);
-  const loaded = new Set<string>();
-  const metas = new Map<string, StageMeta>();
-
-  // tables live in the run's database; `memory` carries what stages tell each other besides tables (part lists,
-  // output hashes a stage knows without hashing rows)
-  const memory = new Map<string, unknown>();
-  // data tests, stage cache writes and log lines run on a second connection while the next stage runs; waited for
-  // before the warehouse stage and at the end
+  // data tests, stage cache writes and log lines run on a second connection while the next stage runs
   const side = db ? await db.sideConnection() : undefined;
-  const sideWork = new SideWork();
-  const later = (work: () => Promise<void> | void) => sideWork.later(work);
-  const say = (line: string) => later(() => log(line));
-  let draft: Promise<WarehouseDraft> | undefined;
-  let draftDb: StageDb | undefined;
-  memory.set('runs#log', join(cacheDir, 'runs.jsonl'));
-  memory.set('runs#current', run);
-  const cachePath = (stage: string, output: string) =>
-    join(cacheDir, stage, `${output}.parquet`);
-  const ensureLoaded = async (output: string) => {
-    if (loaded.has(output)) return;
-    const from = producer.get(output)!;
-    const path = cachePath(from.name, output);
-    if (from.restore) {
-      for (const t of from.inputs) await ensureLoaded(t);
-      await from.restore({ db: db!, settings, rawDir, outDir, progress: () => {}, memory });
-      for (const t of from.outputs) loaded.add(t);
-    } else await db!.run(`CREATE OR REPLACE TABLE ${output} AS SELECT * FROM read_parquet(${sqlString(path)})`);
-    loaded.add(output);
-  };
+  const run = new Run(record, settings, rawDir, outDir, STAGES.slice(0, upTo + 1), db, side, options.log ?? ((line) => process.stdout.write(line + '\n')));
 
   try {
-    for (const stage of STAGES.slice(0, upTo + 1)) {
-      // the warehouse writes the data-test failures of every stage: their side work must be done, and must have
-      // passed, before it is even recorded as started
-      if (stage.name === 'warehouse' && !dry) await sideWork.drain();
-      if (sideWork.error) throw sideWork.error;
-      const inputs: StageRecord['inputs'] = stage.name === 'ingest'
-        ? rawInputs(rawDir)
-        : stage.inputs.map((t) => ({ table: t, hash: hashes.get(t)?.hash, rows: hashes.get(t)?.rows }));
-      // the ingest stage need not read a file again to find its part
-      if (stage.name === 'ingest') memory.set('raw#sha256', new Map(inputs.map((i) => [i.path!.normalize('NFC'), i.sha256!])));
-      const parts = {
-        // stages.ts wires the stages and declares their data tests (data-tests.ts compiles them): part of every stage
-        code: codeHash([...COMMON_CODE, 'pipelines/stages.ts', 'pipelines/data-tests.ts', ...stage.code]),
-        // ingest reads files as the registry says; no pipeline setting changes what it stages
-        settings: stage.name === 'ingest' ? 'none' : combine(stageSettings(stage.name, settings)),
-        inputs: combine(inputs.map((i) => [i.path ?? i.table, i.sha256 ?? i.hash])),
-      };
-      const fingerprint = combine(parts);
-      const meta = readMeta(cacheDir, stage.name);
-      const outputsPresent = stage.name === 'warehouse'
-        ? [WAREHOUSE_FILE, ...PANEL_FILES].every((f) => existsSync(join(outDir, f)))
-        : stage.restore !== undefined || stage.outputs.every((t) => existsSync(cachePath(stage.name, t)));
-      const reason = whyRun(meta, parts, outputsPresent, run.full, inputs);
-      const record: StageRecord = { stage: stage.name, status: 'ran', reason: reason ?? 'unchanged', fingerprint, seconds: 0, inputs, outputs: [], data_tests: [] };
-      run.stages.push(record);
-
-      if (reason === null) {
-        record.status = dry ? 'would skip' : 'skipped';
-        record.outputs = meta!.outputs;
-        record.data_tests = meta!.data_tests;
-        for (const o of meta!.outputs) hashes.set(o.table, o);
-        metas.set(stage.name, meta!);
-        say(`${stage.name.padEnd(10)} skipped (unchanged)`);
-        continue;
-      }
-      if (dry) {
-        record.status = 'would run';
-        for (const t of stage.outputs) hashes.set(t, { table: t, rows: -1, hash: `pending:${fingerprint}` });
-        say(`${stage.name.padEnd(10)} would run: ${reason}`);
-        continue;
-      }
-
-      for (const t of stage.inputs) await ensureLoaded(t);
-      // tables of earlier stages that its data tests look up (e.g. panel → dim_city) are needed as well:
-      // when this stage reruns alone, they are only in the cache
-      for (const t of testedTables(stage, producer)) await ensureLoaded(t);
-      if (stage.name === 'warehouse') await collectTestFailures(db!, metas);
-
-      let bar: SingleBar | undefined;
-      const progress = (done: number, total: number) => {
-        if (!process.stdout.isTTY || total < 2) return;
-        if (!bar) {
-          bar = new SingleBar({ format: `${stage.name.padEnd(10)} [{bar}] {value}/{total}`, clearOnComplete: true }, Presets.shades_classic);
-          bar.start(total, 0);
-        }
-        bar.update(done);
-      };
-      const t0 = performance.now();
-      let report: StageReport;
-      try {
-        report = await stage.run({ db: db!, settings, rawDir, outDir, full: run.full, progress, memory });
-        for (const t of stage.outputs) loaded.add(t);
-      } catch (e) {
-        record.status = 'failed';
-        record.error = (e as Error).message;
-        throw e;
-      } finally {
-        bar?.stop();
-      }
-      let runSeconds = (performance.now() - t0) / 1000;
-      if (stage.name === 'warehouse' && draft) runSeconds += (await draft).seconds;
-      record.seconds = runSeconds;
-      record.report = report;
-      mkdirSync(join(cacheDir, stage.name), { recursive: true });
-      // the outputs are overwritten in place: without its meta a half-written cache is never taken as valid
-      // (a run killed here would otherwise leave the old meta next to new or partial outputs)
-      rmSync(join(cacheDir, `${stage.name}.json`), { force: true });
-      // output hashes now: the next stage's fingerprint is made of them
-      const copies: string[] = [];
-      for (const t of stage.outputs) {
-        // a stage that can restore its outputs is not cached; it may name an output's hash and rows itself (`<t>#hash`, `<t>#rows`)
-        const known = memory.get(`${t}#hash`) as string | undefined;
-        const knownRows = memory.get(`${t}#rows`) as number | undefined;
-        const h = known === undefined ? { table: t, ...(await tableHash(db!, t)) } : { table: t, rows: knownRows ?? await db!.count(t), hash: known };
-        if (!stage.restore) copies.push(t);
-        record.outputs.push(h);
-        hashes.set(t, h);
-      }
-      // the warehouse will run (what it reads from clean and before changed): its file is started now, with the
-      // tables that need nothing after clean written while derive and transform run
-      if (stage.name === 'clean' && upTo === STAGES.length - 1 && warehouseWillRun(readMeta(cacheDir, 'warehouse'), hashes, run.full)) {
-        for (const t of ['harmonized', 'stg_files', 'dim_city', 'dim_province']) await ensureLoaded(t);
-        const ctx = { db: db!, settings, rawDir, outDir, full: run.full, progress: () => {}, memory };
-        // on a connection of its own: the side queue has this stage's tests to run meanwhile
-        draftDb = await db!.sideConnection();
-        draft = startWarehouse(ctx, draftDb, EARLY_TABLES);
-        draft.catch((e: Error) => sideWork.fail(e));
-        memory.set('warehouse#draft', draft);
-      }
-      later(async () => {
-        const t1 = performance.now();
-        let tests: DataTestRun;
-        try {
-          tests = await runDataTests(side!, stage.name, stage.tests);
-        } catch (e) {
-          record.status = 'failed';
-          record.error = (e as Error).message;
-          const failedTests = (e as { dataTests?: DataTestRun }).dataTests;
-          if (failedTests) record.data_tests = failedTests.results;
-          throw e;
-        }
-        record.seconds = runSeconds + (performance.now() - t1) / 1000;
-        record.data_tests = tests.results;
-        for (const t of copies) await side!.run(`COPY ${t} TO ${sqlString(cachePath(stage.name, t))} (FORMAT parquet)`);
-        const newMeta: StageMeta = { fingerprint, parts, inputs, outputs: record.outputs, data_tests: tests.results, failures: tests.failures, report };
-        writeJsonAtomic(join(cacheDir, `${stage.name}.json`), newMeta);
-        metas.set(stage.name, newMeta);
-        const warned = tests.results.filter((r) => r.status === 'warn');
-        log(formatLine(stage.name, report, record.seconds) + (warned.length ? `  [warn: ${warned.map((w) => `${w.name} ${w.failing_rows}`).join(', ')}]` : ''));
-      });
-    }
-    await sideWork.drain();
+    for (const stage of run.stages) await runStage(run, stage, dry);
+    await run.sideWork.drain();
   } catch (e) {
     // a failure found by the side work (a data test) belongs to an earlier stage than one the main line hit since
-    await sideWork.settle();
-    const first = sideWork.error ?? (e as Error);
-    run.status = 'failed';
-    run.error = first.message;
+    await run.sideWork.settle();
+    const first = run.sideWork.error ?? (e as Error);
+    record.status = 'failed';
+    record.error = first.message;
     throw first;
   } finally {
-    await sideWork.settle();
-    // a warehouse started early that the run did not get to finish
-    if (draft) await draft.catch(() => {});
-    if (memory.has('warehouse#draft')) await abandonWarehouse(memory.get('warehouse#draft') as Promise<WarehouseDraft>, draftDb!);
-    draftDb?.close();
-    run.ended_at = new Date().toISOString();
+    await run.sideWork.settle();
+    for (const stage of run.started) await stage.early!.abandon(run.context()).catch(() => {});
+    record.ended_at = new Date().toISOString();
     side?.close();
     db?.close();
     if (!dry) {
       try {
-        mkdirSync(cacheDir, { recursive: true });
-        appendFileSync(join(cacheDir, 'runs.jsonl'), JSON.stringify(run) + '\n');
-        // a run that wrote the warehouse has recorded itself there (as of its commit point)
-        const wrote = run.stages.some((s) => s.stage === 'warehouse' && s.status === 'ran');
-        if (run.status === 'success' && !wrote && existsSync(join(outDir, WAREHOUSE_FILE)) && upTo === STAGES.length - 1) {
-          try {
-            await recordRuns(join(outDir, WAREHOUSE_FILE), join(cacheDir, 'runs.jsonl'));
-          } catch (e) {
-            // the new warehouse is in place; a reader that opened it this instant holds its file lock
-            log(`warehouse  runs table not updated (${(e as Error).message.split('\n')[0]}); the next run records it`);
-          }
-        }
-        writeJsonAtomic(join(outDir, 'run_results.json'), run);
+        await finishRun(run, upTo === STAGES.length - 1);
       } finally {
         lock?.release();
       }
     }
   }
-  return run;
+  return record;
 }
 
-/** Whether the warehouse stage will run whatever derive and transform make: a full rebuild, no previous build, or
- *  an input of its early tables changed (the stage's fingerprint covers its inputs). */
-function warehouseWillRun(meta: StageMeta | undefined, hashes: Map<string, StageRecord['outputs'][number]>, full: boolean): boolean {
-  if (full || !meta) return true;
-  const before = new Map(meta.inputs.map((i) => [i.table, i.hash]));
-  const sources = EARLY_TABLES.map((t) => (t === 'stg_values' ? 'harmonized' : t));
-  return sources.some((t) => hashes.get(t)?.hash !== before.get(t));
+async function runStage(run: Run, stage: Stage, dry: boolean): Promise<void> {
+  // a publishing stage writes the data-test failures of every stage: their side work must be done, and must have
+  // passed, before it is even recorded as started
+  if (stage.publishes && !dry) await run.sideWork.drain();
+  if (run.sideWork.error) throw run.sideWork.error;
+  const inputs = stageInputs(run, stage);
+  const parts = fingerprintParts(stage, run.settings, inputs, run.unclaimed);
+  const meta = readMeta(run.cacheDir, stage.name);
+  const reason = whyRun(meta, parts, () => outputsIntact(run, stage, meta), run.record.full, inputs);
+  const record: StageRecord = { stage: stage.name, status: 'ran', reason: reason ?? 'unchanged', fingerprint: combine(parts), seconds: 0, inputs, outputs: [], data_tests: [] };
+  run.record.stages.push(record);
+
+  if (reason === null) {
+    record.status = dry ? 'would skip' : 'skipped';
+    record.outputs = meta!.outputs;
+    record.data_tests = meta!.data_tests;
+    for (const o of meta!.outputs) run.hashes.set(o.table, o);
+    run.metas.set(stage.name, meta!);
+    run.say(`${stage.name.padEnd(10)} skipped (unchanged)`);
+    return;
+  }
+  if (dry) {
+    record.status = 'would run';
+    for (const t of stage.outputs) run.hashes.set(t, { table: t, rows: -1, hash: `pending:${record.fingerprint}` });
+    run.say(`${stage.name.padEnd(10)} would run: ${reason}`);
+    return;
+  }
+
+  if (stage.inputs !== 'raw') for (const t of stage.inputs) await run.ensureLoaded(t);
+  // tables of earlier stages that its data tests look up (e.g. panel → dim_city) are needed as well:
+  // when this stage reruns alone, they are only in the cache
+  for (const t of testedTables(stage, run.producer)) await run.ensureLoaded(t);
+  if (stage.publishes) await collectTestFailures(run.db!, run.metas);
+
+  const t0 = performance.now();
+  const report = await runWithProgress(run, stage, record);
+  const seconds = (performance.now() - t0) / 1000;
+  record.seconds = seconds;
+  record.report = report;
+  mkdirSync(join(run.cacheDir, stage.name), { recursive: true });
+  // the outputs are overwritten in place: without its meta a half-written cache is never taken as valid
+  // (a run killed here would otherwise leave the old meta next to new or partial outputs)
+  rmSync(join(run.cacheDir, `${stage.name}.json`), { force: true });
+  // output hashes now: the next stage's fingerprint is made of them
+  const copies: string[] = [];
+  for (const t of stage.outputs) {
+    // a stage that can restore its outputs is not cached
+    const known = report.hashes?.[t];
+    const h = known ? { table: t, ...known } : { table: t, ...(await tableHash(run.db!, t)) };
+    if (!stage.restore) copies.push(t);
+    record.outputs.push(h);
+    run.hashes.set(t, h);
+  }
+  await startEarlyWork(run, stage);
+  run.sideWork.later(() => finishStage(run, stage, record, { fingerprint: record.fingerprint, parts, inputs, report, seconds, copies }));
+}
+
+/** The data tests of a stage that ran, its cache and its log line: on the side connection, while the next stage runs. */
+async function finishStage(run: Run, stage: Stage, record: StageRecord, done: { fingerprint: string; parts: StageMeta['parts']; inputs: StageRecord['inputs']; report: StageReport; seconds: number; copies: string[] }): Promise<void> {
+  const t1 = performance.now();
+  let tests: DataTestRun;
+  try {
+    tests = await runDataTests(run.side!, stage.name, stage.tests);
+  } catch (e) {
+    record.status = 'failed';
+    record.error = (e as Error).message;
+    const failedTests = (e as { dataTests?: DataTestRun }).dataTests;
+    if (failedTests) record.data_tests = failedTests.results;
+    throw e;
+  }
+  record.seconds = done.seconds + (performance.now() - t1) / 1000;
+  record.data_tests = tests.results;
+  for (const t of done.copies) await run.side!.run(`COPY ${t} TO ${sqlString(run.cachePath(stage.name, t))} (FORMAT parquet)`);
+  const meta: StageMeta = { fingerprint: done.fingerprint, parts: done.parts, inputs: done.inputs, outputs: record.outputs, data_tests: tests.results, failures: tests.failures, report: done.report };
+  writeJsonAtomic(join(run.cacheDir, `${stage.name}.json`), meta);
+  run.metas.set(stage.name, meta);
+  const warned = tests.results.filter((r) => r.status === 'warn');
+  run.log(formatLine(stage.name, done.report, record.seconds) + (warned.length ? `  [warn: ${warned.map((w) => `${w.name} ${w.failing_rows}`).join(', ')}]` : ''));
+}
+
+function stageInputs(run: Run, stage: Stage): StageRecord['inputs'] {
+  if (stage.inputs === 'raw') {
+    const inputs = rawInputs(run.rawDir, DEFAULT_LIMITS.maxFileBytes);
+    // the ingest stage need not read a file again to find its part
+    run.rawFiles = new Map(inputs.map((i) => [i.path!.normalize('NFC'), i.sha256!]));
+    return inputs;
+  }
+  return stage.inputs.map((t) => ({ table: t, hash: run.hashes.get(t)?.hash, rows: run.hashes.get(t)?.rows }));
+}
+
+/** Null when what the stage left is there (and, for published files, unchanged since); else why not. */
+function outputsIntact(run: Run, stage: Stage, meta: StageMeta | undefined): string | null {
+  if (stage.publishes) {
+    const missing = stage.publishes.filter((f) => !existsSync(join(run.outDir, f)));
+    if (missing.length) return 'previous output missing';
+    if (meta?.published) {
+      const now = publishedHashes(run.outDir, stage.publishes);
+      const changed = stage.publishes.filter((f) => now[f] !== meta.published![f]);
+      if (changed.length) return `${changed.join(', ')} changed outside the pipeline`;
+    }
+    return null;
+  }
+  if (stage.restore) return null;
+  return stage.outputs.every((t) => existsSync(run.cachePath(stage.name, t))) ? null : 'previous output missing';
+}
+
+async function runWithProgress(run: Run, stage: Stage, record: StageRecord): Promise<StageReport> {
+  let bar: SingleBar | undefined;
+  const progress = (done: number, total: number) => {
+    if (!process.stdout.isTTY || total < 2) return;
+    if (!bar) {
+      bar = new SingleBar({ format: `${stage.name.padEnd(10)} [{bar}] {value}/{total}`, clearOnComplete: true }, Presets.shades_classic);
+      bar.start(total, 0);
+    }
+    bar.update(done);
+  };
+  try {
+    const report = await stage.run(run.context(progress));
+    for (const t of stage.outputs) run.loaded.add(t);
+    return report;
+  } catch (e) {
+    record.status = 'failed';
+    record.error = (e as Error).message;
+    throw e;
+  } finally {
+    bar?.stop();
+  }
+}
+
+/** Start the early work of a later stage that waits for this one, when that stage will run whatever the stages
+ *  in between make: a full rebuild, no previous build, or one of the tables it reads early changed. */
+async function startEarlyWork(run: Run, after: Stage): Promise<void> {
+  const isLast = run.stages.length === STAGES.length;
+  for (const later of run.stages) {
+    if (later.early?.after !== after.name || !isLast) continue;
+    const meta = readMeta(run.cacheDir, later.name);
+    const before = new Map((meta?.inputs ?? []).map((i) => [i.table, i.hash]));
+    const changed = later.early.reads.some((t) => run.hashes.get(t)?.hash !== before.get(t));
+    if (!run.record.full && meta && !changed) continue;
+    for (const t of later.early.reads) await run.ensureLoaded(t);
+    // on a connection of its own: the side queue has this stage's tests to run meanwhile
+    const on = await run.db!.sideConnection();
+    run.started.push(later);
+    later.early.start(run.context(), on).catch((e: Error) => run.sideWork.fail(e));
+  }
 }
 
 /** Tables made by earlier stages that the data tests of `stage` read. */
@@ -397,14 +312,28 @@ async function collectTestFailures(db: StageDb, metas: Map<string, StageMeta>): 
   ], rows);
 }
 
-/** After a run that did not write the warehouse (nothing changed): add it to the warehouse's `runs` table. */
-async function recordRuns(warehouse: string, runsLog: string): Promise<void> {
-  const db = await StageDb.open(warehouse);
-  try {
-    await db.run('BEGIN TRANSACTION');
-    await writeRunsTable(db, 'main', [runsLog]);
-    await db.run('COMMIT');
-  } finally {
-    db.close();
+/** The run's record: the runs log, the warehouse's `runs` table when nothing else wrote it, run_results.json, and
+ *  the hashes of what the publishing stages left. */
+async function finishRun(run: Run, wholeBuild: boolean): Promise<void> {
+  const { record, cacheDir, outDir } = run;
+  mkdirSync(cacheDir, { recursive: true });
+  appendFileSync(join(cacheDir, 'runs.jsonl'), JSON.stringify(record) + '\n');
+  for (const stage of STAGES.filter((s) => s.publishes)) {
+    const ran = record.stages.find((s) => s.stage === stage.name);
+    if (record.status !== 'success' || !ran || !wholeBuild) continue;
+    const published = stage.publishes!;
+    // a run that wrote the warehouse has recorded itself there (as of its commit point)
+    if (ran.status !== 'ran' && stage.recordRun && published.every((f) => existsSync(join(outDir, f)))) {
+      try {
+        await stage.recordRun(outDir, join(cacheDir, 'runs.jsonl'));
+      } catch (e) {
+        // the new warehouse is in place; a reader that opened it this instant holds its file lock
+        run.log(`${stage.name.padEnd(10)} runs table not updated (${(e as Error).message.split('\n')[0]}); the next run records it`);
+      }
+    }
+    const meta = readMeta(cacheDir, stage.name);
+    if (meta) writeJsonAtomic(join(cacheDir, `${stage.name}.json`), { ...meta, published: publishedHashes(outDir, published) });
   }
+  writeJsonAtomic(join(outDir, 'run_results.json'), record);
 }
+

@@ -1,7 +1,7 @@
 // transform: logs as the catalogue says, high/low heterogeneity groups, and winsorized copies (*_w).
 import { PanelRow } from '../../schemas/stages.ts';
-import { catalogue, SPLITS, type CatalogueEntry } from '../../schemas/catalogue.ts';
-import type { StageContext, StageReport } from '../runner/stage.ts';
+import { catalogue, PANEL_VARIABLES, SPLITS, type CatalogueEntry } from '../../schemas/catalogue.ts';
+import type { Stage, StageContext, StageReport } from '../runner/stage.ts';
 import { sqlIdent, sqlString } from '../shared/db.ts';
 import { DataError } from '../shared/errors.ts';
 import { validateTable } from '../shared/validate.ts';
@@ -74,3 +74,17 @@ export async function transform(ctx: StageContext): Promise<StageReport> {
   const cities = Number(await db.scalar('SELECT count(DISTINCT city_code) FROM panel'));
   return { rows, tables: { panel: rows }, detail: `${cities} cities × ${rows / Math.max(cities, 1)} years` };
 }
+
+export const transformStage: Stage = {
+  name: 'transform', does: 'logs, heterogeneity groups, winsorized copies', module: import.meta.url, run: transform,
+  inputs: ['derived'], outputs: ['panel'], settings: ['ecoFormula', 'splitRule', 'winsorize'],
+  tests: [
+    { name: 'panel_unique_city_year', table: 'panel', severity: 'error', kind: 'unique', columns: ['city_code', 'year'] },
+    { name: 'panel_variables_not_null', table: 'panel', severity: 'error', kind: 'not_null', columns: PANEL_VARIABLES },
+    { name: 'panel_city_in_dim_city', table: 'panel', severity: 'error', kind: 'relationship', column: 'city_code', to: [{ table: 'dim_city', column: 'city_code' }] },
+    { name: 'panel_balanced', table: 'panel', severity: 'error', kind: 'balanced', unit: 'city_code', time: 'year' },
+    { name: 'panel_ind_range', table: 'panel', severity: 'error', kind: 'accepted_range', column: 'Ind', min: 1, max: 3 },
+    { name: 'panel_fis_range', table: 'panel', severity: 'warn', kind: 'accepted_range', column: 'Fis', min: 0, max: 1.5 },
+    { name: 'panel_gov_range', table: 'panel', severity: 'warn', kind: 'accepted_range', column: 'Gov', min: 0, max: 1 },
+  ],
+};

@@ -3,12 +3,15 @@
 // complete, so a failed or killed run leaves the previous warehouse as it was.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { catalogue } from '../../schemas/catalogue.ts';
-import type { StageContext, StageReport } from '../runner/stage.ts';
-import { sqlIdent, sqlString, type StageDb } from '../shared/db.ts';
-import { codeHash, combine } from '../runner/fingerprint.ts';
+import { handoffKey, type Stage, type StageContext, type StageReport } from '../runner/stage.ts';
+import { sqlIdent, sqlString, StageDb } from '../shared/db.ts';
+import { combine } from '../runner/fingerprint.ts';
+import { codeFingerprint } from '../runner/code-graph.ts';
+import { commitSwap, recoverSwap, removeStaleTemps } from '../runner/swap.ts';
+import { HARMONIZED_PARTS, type WarehousePart } from '../harmonize/handoff.ts';
 
 /** Tables of the run's database that the warehouse keeps, with what they are for. */
 export const WAREHOUSE_TABLES: Record<string, string> = {
@@ -86,7 +89,10 @@ export async function abandonWarehouse(draft: Promise<WarehouseDraft>, on: Stage
   if (d) rmSync(d.tmp, { recursive: true, force: true });
 }
 
-const warehouseParts = (ctx: StageContext) => (ctx.memory.get('harmonized#parts') as WarehousePart[] | undefined) ?? [];
+const warehouseParts = (ctx: StageContext) => ctx.handoff.get(HARMONIZED_PARTS) ?? [];
+
+/** The warehouse file started while derive and transform ran (see `early` below). */
+const DRAFT = handoffKey<{ draft: Promise<WarehouseDraft>; on: StageDb; taken: boolean }>('warehouse draft');
 
 async function writeTables(on: StageDb, names: string[], draft: WarehouseDraft, parts: WarehousePart[]): Promise<void> {
   if (names.includes('stg_values')) await writeStagedValues(on, parts, draft.update);
@@ -103,9 +109,9 @@ export async function writeWarehouse(ctx: StageContext): Promise<StageReport> {
   const { db, settings } = ctx;
   const outDir = resolve(ctx.outDir);
   // a run may have started the file while the stages before ran (the early tables written)
-  const started = ctx.memory.get('warehouse#draft') as Promise<WarehouseDraft> | undefined;
-  ctx.memory.delete('warehouse#draft');
-  const draft = started ? await started : await startWarehouse(ctx, db, []);
+  const started = ctx.handoff.get(DRAFT);
+  if (started) started.taken = true;
+  const draft = started ? await started.draft : await startWarehouse(ctx, db, []);
   const { tmp } = draft;
   const side = await db.sideConnection();
   try {
@@ -140,13 +146,10 @@ export async function writeWarehouse(ctx: StageContext): Promise<StageReport> {
     ]);
     const tables = Object.fromEntries(Object.keys(WAREHOUSE_TABLES).map((t) => [t, draft.counts.get(t)!]));
     // the runs table: every run in the cache's log (failed ones included) and this one, as of this commit point
-    const runsLog = ctx.memory.get('runs#log') as string | undefined;
-    const current = ctx.memory.get('runs#current') as { ended_at: string } | undefined;
-    if (runsLog && current) {
-      const snapshot = join(tmp, 'run.jsonl');
-      writeFileSync(snapshot, JSON.stringify({ ...current, ended_at: new Date().toISOString() }) + '\n');
-      await writeRunsTable(db, 'out', [...(existsSync(runsLog) ? [runsLog] : []), snapshot]);
-    }
+    const { log: runsLog, record } = ctx.run;
+    const snapshot = join(tmp, 'run.jsonl');
+    writeFileSync(snapshot, JSON.stringify({ ...record, ended_at: new Date().toISOString() }) + '\n');
+    await writeRunsTable(db, 'out', [...(existsSync(runsLog) ? [runsLog] : []), snapshot]);
     await db.createAndAppend('meta_parts', [{ name: 'part', type: 'VARCHAR' }, { name: 'file', type: 'VARCHAR' }, { name: 'file_sha256', type: 'VARCHAR' }],
       parts.map((p) => ({ part: combine([WRITER, p.part]), file: p.file, file_sha256: p.file_sha256 })));
     await db.run('CREATE OR REPLACE TABLE out.meta_parts AS SELECT * FROM meta_parts');
@@ -199,17 +202,8 @@ export async function writeRunsTable(db: StageDb, schema: string, logs: string[]
   await db.run(`COMMENT ON TABLE ${schema}.runs IS 'every pipeline run: id, start/end, status, per-stage status, fingerprint, inputs, outputs, data tests, seconds; tool and dependency versions'`);
 }
 
-/** One harmonized part (one raw file) of this build, as the warehouse's meta_parts records it. */
-export interface WarehousePart {
-  part: string;
-  file: string;
-  file_sha256: string;
-  /** the harmonized part (Parquet) holding the file's rows */
-  path: string;
-}
-
 /** Parts written by another version of this writer are not reused. */
-const WRITER = codeHash(['pipelines/warehouse.ts']);
+const WRITER = codeFingerprint(import.meta.url);
 
 /** Where the previous warehouse can be updated in place: its copy attached as `out`, and the parts its stg_values
  *  holds. Null when there is none or it cannot be read (the build then writes a new file). */
@@ -282,57 +276,42 @@ function isSyntheticSample(rawDir: string): boolean {
   }
 }
 
-const JOURNAL = '.swap.json';
+export const warehouseStage: Stage = {
+  name: 'warehouse', does: 'write warehouse.duckdb, panel.parquet, panel.arrow atomically', module: import.meta.url,
+  inputs: ['dim_city', 'dim_province', 'stg_files', 'harmonized', 'clean_values', 'quality_imputations', 'quality_drops', 'derived', 'panel'],
+  outputs: [], settings: [], tests: [],
+  publishes: [WAREHOUSE_FILE, ...PANEL_FILES],
+  run: writeWarehouse,
+  recordRun: recordSkippedRun,
+  // the tables that need nothing after clean are written (and checkpointed) while derive and transform run,
+  // on a connection of their own
+  early: {
+    after: 'clean',
+    reads: ['harmonized', 'stg_files', 'dim_city', 'dim_province', 'clean_values', 'quality_imputations', 'quality_drops'],
+    start(ctx, on) {
+      const draft = startWarehouse(ctx, on, EARLY_TABLES);
+      ctx.handoff.set(DRAFT, { draft, on, taken: false });
+      return draft;
+    },
+    async abandon(ctx) {
+      const started = ctx.handoff.take(DRAFT);
+      if (!started) return;
+      // the stage took it over: its own failure handling removed the temporary folder
+      if (started.taken) await started.draft.catch(() => {});
+      else await abandonWarehouse(started.draft, started.on);
+      started.on.close();
+    },
+  },
+};
 
-function commitSwap(outDir: string, tmp: string, files: string[]): void {
-  const journal = join(outDir, JOURNAL);
-  writeFileSync(journal + '.new', JSON.stringify({ tmp, files }));
-  renameSync(journal + '.new', journal);
-  finishSwap(outDir, tmp, files);
-}
-
-function finishSwap(outDir: string, tmp: string, files: string[]): void {
-  // the database last: it is what readers open first. A write-ahead log left next to the previous database
-  // (a run killed while recording itself in the runs table) belongs to that file: it must not be replayed
-  // into the new one
-  for (const file of files) {
-    if (!existsSync(join(tmp, file))) continue;
-    if (file.endsWith('.duckdb')) rmSync(join(outDir, `${file}.wal`), { force: true });
-    renameSync(join(tmp, file), join(outDir, file));
-  }
-  rmSync(join(outDir, JOURNAL), { force: true });
-}
-
-/** Complete a swap that a killed run had committed to (its journal exists). Returns true if one was completed. */
-export function recoverSwap(outDir: string): boolean {
-  const journal = join(outDir, JOURNAL);
-  if (!existsSync(journal)) return false;
-  let pending: { tmp: string; files: string[] };
+/** After a run that did not write the warehouse (nothing changed): add it to the warehouse's `runs` table. */
+async function recordSkippedRun(outDir: string, runsLog: string): Promise<void> {
+  const db = await StageDb.open(join(outDir, WAREHOUSE_FILE));
   try {
-    pending = JSON.parse(readFileSync(journal, 'utf8'));
-  } catch {
-    rmSync(journal, { force: true });
-    return false;
-  }
-  finishSwap(outDir, pending.tmp, pending.files);
-  rmSync(pending.tmp, { recursive: true, force: true });
-  return true;
-}
-
-/** A run killed mid-write leaves a .tmp-* folder behind: remove those whose process is gone. */
-function removeStaleTemps(outDir: string): void {
-  if (!existsSync(outDir)) return;
-  for (const name of readdirSync(outDir)) {
-    const m = /^\.tmp-(\d+)-/.exec(name);
-    if (!m) continue;
-    const pid = Number(m[1]);
-    let alive = false;
-    try {
-      process.kill(pid, 0);
-      alive = true;
-    } catch {
-      alive = false;
-    }
-    if (!alive) rmSync(join(outDir, name), { recursive: true, force: true });
+    await db.run('BEGIN TRANSACTION');
+    await writeRunsTable(db, 'main', [runsLog]);
+    await db.run('COMMIT');
+  } finally {
+    db.close();
   }
 }

@@ -1,7 +1,8 @@
 // A tiny universe for stage tests: three cities in two provinces, four years, every indicator.
 import { RAW_INDICATORS, type RawIndicator } from '../../schemas/indicators.ts';
 import { defaultSettings, type PipelineSettings } from '../../schemas/settings.ts';
-import type { StageContext } from '../../pipelines/runner/stage.ts';
+import { Handoff, type StageContext } from '../../pipelines/runner/stage.ts';
+import { join } from 'node:path';
 import { StageDb, type ColumnSpec } from '../../pipelines/shared/db.ts';
 import { clean } from '../../pipelines/clean/index.ts';
 import { derive } from '../../pipelines/derive/index.ts';
@@ -79,7 +80,12 @@ export async function fixtureContext(
     [{ path: 'fixture.xlsx', sha256: '0'.repeat(64) }]);
   return {
     db, settings: { ...defaultSettings(), firstYear: 2011, ...settings }, rawDir: '/nonexistent', outDir,
-    progress: () => {}, memory: new Map(),
+    progress: () => {}, handoff: new Handoff(), rawFiles: new Map(),
+    run: {
+      record: { run_id: 'fixture', started_at: new Date(0).toISOString(), ended_at: '', status: 'success', raw_dir: '/nonexistent', out_dir: outDir,
+        full: false, settings: { ...defaultSettings(), firstYear: 2011, ...settings }, stages: [], recovered: [], versions: {}, error: null },
+      log: join(outDir, 'runs.jsonl'),
+    },
   };
 }
 

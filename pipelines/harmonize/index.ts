@@ -1,0 +1,59 @@
+// The harmonize stage: every (name or code, province, year) of a staged value mapped to its canonical city with
+// the project's crosswalk (reference/), per ingest part; `harmonized` is a view over the harmonized parts.
+import { join } from 'node:path';
+import { loadCities, loadCityRecords, provinces } from '../../reference/index.ts';
+import { STAGED_PARTS } from '../ingest/handoff.ts';
+import { INGEST_VERSION } from '../ingest/index.ts';
+import { codeFingerprint } from '../runner/code-graph.ts';
+import { combine } from '../runner/fingerprint.ts';
+import { PartCache, partsView, STAGED_COLUMNS } from '../runner/part-cache.ts';
+import type { Stage, StageContext, StageReport } from '../runner/stage.ts';
+import type { ColumnSpec } from '../shared/db.ts';
+import { HARMONIZED_PARTS, type WarehousePart } from './handoff.ts';
+import { harmonizeParts, type HarmonizedPartMeta } from './parts.ts';
+
+const HARMONIZED_COLUMNS: ColumnSpec[] = [...STAGED_COLUMNS, { name: 'city_code', type: 'VARCHAR' }, { name: 'mapping', type: 'VARCHAR' }];
+
+async function runHarmonize(ctx: StageContext): Promise<StageReport> {
+  // the ingest code is part of the version: a part is made from an ingest part, whose key does not cover that code
+  const version = combine([INGEST_VERSION, codeFingerprint(new URL('./parts.ts', import.meta.url).href), ctx.settings.mergePolicy]);
+  const cache = new PartCache<HarmonizedPartMeta>(join(ctx.outDir, '.cache', 'harmonize-files'), version);
+  const parts = ctx.handoff.need(STAGED_PARTS);
+  const result = await harmonizeParts(ctx.db, { merge: ctx.settings.mergePolicy }, parts, cache, ctx.full);
+  cache.prune(parts.map((p) => p.key));
+  await ctx.db.run(partsView('harmonized', result.paths, HARMONIZED_COLUMNS));
+  ctx.handoff.set(HARMONIZED_PARTS, parts.map((p, i): WarehousePart => ({ part: combine([version, p.key]), file: p.file, file_sha256: p.sha256, path: result.paths[i] })));
+  await ctx.db.createAndAppend(
+    'dim_city',
+    [{ name: 'city_code', type: 'VARCHAR' }, { name: 'city_name', type: 'VARCHAR' }, { name: 'province', type: 'VARCHAR' },
+     { name: 'province_code', type: 'VARCHAR' }, { name: 'region', type: 'VARCHAR' }, { name: 'is_municipality', type: 'BOOLEAN' },
+     { name: 'first_year', type: 'INTEGER' }],
+    loadCityRecords() as unknown as Record<string, unknown>[],
+  );
+  await ctx.db.createAndAppend(
+    'dim_province',
+    [{ name: 'province_code', type: 'VARCHAR' }, { name: 'province', type: 'VARCHAR' }, { name: 'name', type: 'VARCHAR' },
+     { name: 'region', type: 'VARCHAR' }],
+    provinces().map((p) => ({ province_code: p.province_code, province: p.short, name: p.name, region: p.region })),
+  );
+  return {
+    rows: result.rows, tables: { harmonized: result.rows, dim_city: loadCities().length },
+    // a view over the harmonized parts: identified by the ingest parts and the version (code, policy) that made them
+    hashes: { harmonized: { hash: combine([version, parts.map((p) => p.key)]), rows: result.rows } },
+    detail: `${parts.length} files, ${result.fresh} harmonized, ${parts.length - result.fresh} unchanged; ${result.dropped} rows dropped by policy`,
+  };
+}
+
+export const harmonizeStage: Stage = {
+  name: 'harmonize', does: 'map every name/code/year to its canonical city', module: import.meta.url,
+  inputs: ['staged'], outputs: ['harmonized', 'dim_city', 'dim_province'], settings: ['mergePolicy'],
+  run: runHarmonize,
+  restore: async (ctx) => { await runHarmonize(ctx); },
+  tests: [
+    { name: 'harmonized_provenance_not_null', table: 'harmonized', severity: 'error', kind: 'not_null', columns: ['file', 'sheet', 'cell', 'file_sha256', 'indicator', 'year'] },
+    { name: 'harmonized_year_range', table: 'harmonized', severity: 'error', kind: 'accepted_range', column: 'year', min: 1949, max: 2100 },
+    { name: 'harmonized_city_known', table: 'harmonized', severity: 'error', kind: 'relationship', column: 'city_code',
+      to: [{ table: 'dim_city', column: 'city_code' }, { table: 'dim_province', column: 'province_code' }] },
+    { name: 'dim_city_unique', table: 'dim_city', severity: 'error', kind: 'unique', columns: ['city_code'] },
+  ],
+};

@@ -1,0 +1,55 @@
+// The ingest stage: every file the source registry declares, read into per-file Parquet parts (a file seen
+// before is not read again); `staged` is a view over them. Every value keeps file, sheet, cell and sha256.
+import { join } from 'node:path';
+import { combine } from '../runner/fingerprint.ts';
+import { codeFingerprint } from '../runner/code-graph.ts';
+import { PartCache, partsView, STAGED_COLUMNS } from '../runner/part-cache.ts';
+import type { Stage, StageContext, StageReport } from '../runner/stage.ts';
+import { sqlFile } from '../shared/db.ts';
+import { STAGED_PARTS, type StagedPart } from './handoff.ts';
+import { duplicateError, ingestFiles, type IngestedFile } from './read.ts';
+
+/** The version of what reads a file: a part made by other code is not reused. */
+export const INGEST_VERSION = codeFingerprint(new URL('./read.ts', import.meta.url).href);
+
+async function runIngest(ctx: StageContext): Promise<StageReport> {
+  const { db } = ctx;
+  const parts = new PartCache<IngestedFile>(join(ctx.outDir, '.cache', 'ingest-files'), INGEST_VERSION);
+  // a full rebuild reads every file again
+  const results = await ingestFiles({
+    rawDir: ctx.rawDir, reuse: ctx.full ? undefined : (key) => parts.meta(key), knownSha: (path) => ctx.rawFiles.get(path), onFile: ctx.progress,
+  });
+  for (const r of results) if (r.values) await parts.writeRows(db, r.key, STAGED_COLUMNS, r.values as unknown as Record<string, unknown>[], r.file);
+  parts.prune(results.map((r) => r.key));
+  const list: StagedPart[] = results.map((r) => ({ key: r.key, path: parts.partPath(r.key), file: r.file.path, sha256: r.file.sha256 }));
+  await db.run(partsView('staged', list.map((p) => p.path), STAGED_COLUMNS));
+  const [dup] = await db.rows<Parameters<typeof duplicateError>[1] & { first_file: string; first_sheet: string; first_cell: string }>(sqlFile('ingest/duplicates.sql'));
+  if (dup) throw duplicateError({ file: dup.first_file, sheet: dup.first_sheet, cell: dup.first_cell }, dup);
+  ctx.handoff.set(STAGED_PARTS, list);
+  await db.createAndAppend(
+    'stg_files',
+    [{ name: 'path', type: 'VARCHAR' }, { name: 'sha256', type: 'VARCHAR' }, { name: 'bytes', type: 'INTEGER' },
+     { name: 'sheets', type: 'INTEGER' }, { name: 'cells', type: 'INTEGER' }],
+    results.map((r) => r.file) as unknown as Record<string, unknown>[],
+  );
+  const values = results.reduce((s, r) => s + r.file.values, 0);
+  const cells = results.reduce((s, r) => s + r.file.cells, 0);
+  const read = results.filter((r) => r.values).length;
+  return {
+    rows: values, cells, tables: { staged: values, stg_files: results.length },
+    // a view over the parts, identified by their cache keys (each covers a file's bytes, registry entries, limits)
+    hashes: { staged: { hash: combine([INGEST_VERSION, list.map((p) => p.key)]), rows: values } },
+    detail: `${results.length} files, ${read} read, ${results.length - read} unchanged`,
+  };
+}
+
+export const ingestStage: Stage = {
+  name: 'ingest', does: 'read the raw spreadsheets declared in the source registry', module: import.meta.url,
+  inputs: 'raw', outputs: ['staged', 'stg_files'], settings: [],
+  run: runIngest,
+  restore: async (ctx) => { await runIngest(ctx); },
+  // every staged value is checked against its zod contract (schemas/staged.ts) inside the stage
+  tests: [
+    { name: 'stg_files_unique_path', table: 'stg_files', severity: 'error', kind: 'unique', columns: ['path'] },
+  ],
+};
