@@ -7,6 +7,7 @@ import { PartCache, partsView, STAGED_COLUMNS } from '../runner/part-cache.ts';
 import type { Stage, StageContext, StageReport } from '../runner/stage.ts';
 import { sqlFile } from '../shared/db.ts';
 import { STAGED_PARTS, type StagedPart } from './handoff.ts';
+import { DEFAULT_LIMITS } from './files.ts';
 import { duplicateError, ingestFiles, type IngestedFile } from './read.ts';
 
 /** The version of what reads a file: a part made by other code is not reused. */
@@ -45,7 +46,7 @@ async function runIngest(ctx: StageContext): Promise<StageReport> {
 
 export const ingestStage: Stage = {
   name: 'ingest', does: 'read the raw spreadsheets declared in the source registry', module: import.meta.url,
-  inputs: 'raw', outputs: ['staged', 'stg_files'], settings: [],
+  inputs: 'raw', maxRawFileBytes: DEFAULT_LIMITS.maxFileBytes, outputs: ['staged', 'stg_files'], settings: [],
   run: runIngest,
   restore: async (ctx) => { await runIngest(ctx); },
   // every staged value is checked against its zod contract (schemas/staged.ts) inside the stage

@@ -25,7 +25,7 @@ const DATA_LITERAL = /['"`]([\w./-]+\.(?:sql|csv|json))['"`]/g;
 function resolveModule(from: string, spec: string): string | null {
   if (!spec.startsWith('.')) return null; // a package: its version is in the run record
   const path = resolve(dirname(from), spec);
-  const candidates = [path, path.replace(/\.js$/, '.ts'), `${path}.ts`, join(path, 'index.ts')];
+  const candidates = [path.replace(/\.js$/, '.ts'), `${path}.ts`, join(path, 'index.ts'), path].filter((p) => /\.[cm]?[jt]s$/.test(p));
   return candidates.find((p) => existsSync(p) && statSync(p).isFile()) ?? null;
 }
 
@@ -56,6 +56,7 @@ export function codeGraph(entry: string): string[] {
     const specs: string[] = [];
     for (const m of text.matchAll(STATIC_IMPORT)) if (!m[1]) specs.push(m[2]);
     for (const m of text.matchAll(DYNAMIC_IMPORT)) specs.push(m[1] ?? m[2]);
+    // only modules are followed; other files named by `new URL(…)` are data (below)
     for (const spec of specs) {
       const target = resolveModule(file, spec);
       if (target && target.startsWith(PROJECT_ROOT + sep) && !target.includes(`${sep}node_modules${sep}`)) queue.push(target);

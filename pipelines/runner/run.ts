@@ -8,7 +8,6 @@ import { join, resolve } from 'node:path';
 import { PipelineSettings } from '../../schemas/settings.ts';
 import { runDataTests, type DataTestRun } from '../shared/data-tests.ts';
 import { StageDb, sqlString } from '../shared/db.ts';
-import { DEFAULT_LIMITS } from '../ingest/files.ts';
 import { STAGES } from '../stages.ts';
 import { combine, tableHash } from './fingerprint.ts';
 import { acquireLock } from './lock.ts';
@@ -228,7 +227,7 @@ async function finishStage(run: Run, stage: Stage, record: StageRecord, done: { 
 
 function stageInputs(run: Run, stage: Stage): StageRecord['inputs'] {
   if (stage.inputs === 'raw') {
-    const inputs = rawInputs(run.rawDir, DEFAULT_LIMITS.maxFileBytes);
+    const inputs = rawInputs(run.rawDir, stage.maxRawFileBytes ?? Infinity);
     // the ingest stage need not read a file again to find its part
     run.rawFiles = new Map(inputs.map((i) => [i.path!.normalize('NFC'), i.sha256!]));
     return inputs;

@@ -92,6 +92,8 @@ export interface Stage {
   module: string;
   /** 'raw': the files of the raw folder; otherwise the tables of earlier stages it reads */
   inputs: 'raw' | string[];
+  /** with inputs 'raw': a larger file is not read to fingerprint it (the stage refuses it with one line) */
+  maxRawFileBytes?: number;
   /** tables it leaves for later stages (cached between runs unless it can restore them) */
   outputs: string[];
   /** the settings it reads: its fingerprint covers only these */
