@@ -90,3 +90,24 @@ export function parseFormula(formula: string): ParsedFormula {
 export function feName(fe: string[]): string {
   return fe.join('^');
 }
+
+/** A formula given as structure, checked as parseFormula checks a string (fixed effects as `a` or `a^b`). */
+export function modelFormula(parts: { depvar: string; exog: string[]; fixedEffects?: string[]; endog?: string[]; instruments?: string[] }): ParsedFormula {
+  return parseFormula(formatFormula({
+    depvar: parts.depvar, exog: parts.exog, fixedEffects: (parts.fixedEffects ?? []).map((f) => f.split('^')),
+    endog: parts.endog ?? [], instruments: parts.instruments ?? [],
+  }));
+}
+
+/** The formula as text: "y ~ x1 + x2 | fe1 + fe2^fe3 | endog ~ instr". */
+export function formatFormula(f: ParsedFormula): string {
+  const fe = f.fixedEffects.length ? ` | ${f.fixedEffects.map(feName).join(' + ')}` : '';
+  const iv = f.endog.length ? ` | ${f.endog.join(' + ')} ~ ${f.instruments.join(' + ')}` : '';
+  return `${f.depvar} ~ ${f.exog.length ? f.exog.join(' + ') : '1'}${fe}${iv}`;
+}
+
+/** A formula given as text or structure, as structure. */
+export function asFormula(formula: string | ParsedFormula): ParsedFormula {
+  return typeof formula === 'string' ? parseFormula(formula) : formula;
+}
+

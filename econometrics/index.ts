@@ -18,7 +18,7 @@
 //   estimateFe / estimateIv return the same result plus the covariance matrix, residuals and sample.
 export { InputError } from './errors.ts';
 export { frameFromColumns, buildSample, type LoadedFrame, type Sample, type Grouping } from './frame.ts';
-export { parseFormula, type ParsedFormula } from './formula.ts';
+export { parseFormula, modelFormula, formatFormula, type ParsedFormula } from './formula.ts';
 export { fitFe, estimateFe, type FitOptions, type FeolsDetail } from './models/feols.ts';
 export { fitThreshold, thresholdColumns, type ThresholdOptions, type ThresholdResult } from './models/threshold.ts';
 export { fitIv, estimateIv, type IvResult, type FirstStage, type FeivDetail } from './models/feiv.ts';

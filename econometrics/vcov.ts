@@ -14,6 +14,11 @@ import { mat, type Mat } from './linalg.ts';
 export type VcovSpec = { type: 'iid' } | { type: 'hc1' } | { type: 'cluster'; variable: string };
 export type VcovOption = 'iid' | 'hc1' | `cluster:${string}`;
 
+/** Whether a string is a vcov option the estimators accept (the same check as parseVcov, as a type guard). */
+export function isVcovOption(s: string): s is VcovOption {
+  return s === 'iid' || s === 'hc1' || /^cluster:\S+$/.test(s);
+}
+
 export function parseVcov(option: string | undefined): VcovSpec {
   const s = (option ?? 'iid').trim();
   if (s === 'iid') return { type: 'iid' };

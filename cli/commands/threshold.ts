@@ -74,7 +74,8 @@ export function register(program: Command): void {
     .option('--seed <n>', 'random seed', int('--seed'), 1)
     .option('--level <pct>', 'confidence level of the threshold intervals', num('--level'), 95)
     .option('--threads <n>', 'bootstrap worker threads (default: automatic)', int('--threads'))
-    .option('--vce <type>', 'conventional | robust | cluster')
+    .option('--vcov <type>', 'iid | hc1 | cluster:VAR, as fe and iv (default iid: conventional)')
+    .option('--vce <type>', 'older name: conventional | robust | cluster')
     .option('--cluster <var>', 'cluster variable for the coefficient table')
     .option('--at <list>', 'evaluate at these thresholds instead of searching', numList('--at'))
     .option('--json', 'print one JSON object')
@@ -97,6 +98,7 @@ export function register(program: Command): void {
         seed: opts.seed,
         level: opts.level,
         threads: opts.threads,
+        vcov: opts.vcov,
         vce: opts.vce,
         cluster: opts.cluster,
         at: opts.at,

@@ -6,7 +6,7 @@ import type { LoadedFrame } from '../frame.ts';
 import { ivDiagnostics, type IvDiagnostics } from '../diagnostics/kleibergen-paap.ts';
 import { fPValue } from '../dist.ts';
 import { absorbedDof } from '../dof.ts';
-import { parseFormula } from '../formula.ts';
+import { asFormula, formatFormula, type ParsedFormula } from '../formula.ts';
 import { dot, quadFormInv, submatrix, type Mat } from '../linalg.ts';
 import { computeVcov, parseVcov } from '../vcov.ts';
 import {
@@ -52,9 +52,9 @@ function regressOut(y: Float64Array, X: Float64Array[]): Float64Array {
   return residuals(y, X, leastSquares(X, y).b);
 }
 
-export function estimateIv(frame: LoadedFrame, formula: string, opts: FitOptions = {}): FeivDetail {
-  const f = parseFormula(formula);
-  if (f.endog.length === 0) throw new InputError(`formula has no IV part '| endog ~ instruments': ${formula}`);
+export function estimateIv(frame: LoadedFrame, formula: string | ParsedFormula, opts: FitOptions = {}): FeivDetail {
+  const f = asFormula(formula);
+  if (f.endog.length === 0) throw new InputError(`formula has no IV part '| endog ~ instruments': ${formatFormula(f)}`);
   const spec = parseVcov(opts.vcov);
   const sample = sampleFor(frame, f, spec);
   const n = sample.nobs;
@@ -142,6 +142,6 @@ export function estimateIv(frame: LoadedFrame, formula: string, opts: FitOptions
  * Diagnostics: Kleibergen–Paap rk LM and rk Wald F (ranktest/ivreg2 formulas, see
  * diagnostics/kleibergen-paap.ts), Cragg–Donald F and the Stock–Yogo 10% maximal IV size critical value.
  */
-export function fitIv(frame: LoadedFrame, formula: string, opts: FitOptions = {}): IvResult {
+export function fitIv(frame: LoadedFrame, formula: string | ParsedFormula, opts: FitOptions = {}): IvResult {
   return estimateIv(frame, formula, opts).result;
 }

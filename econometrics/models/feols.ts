@@ -3,7 +3,7 @@
 import { InputError } from '../errors.ts';
 import type { LoadedFrame } from '../frame.ts';
 import { absorbedDof } from '../dof.ts';
-import { parseFormula, type ParsedFormula } from '../formula.ts';
+import { asFormula, formatFormula, type ParsedFormula } from '../formula.ts';
 import { buildSample, type Sample } from '../frame.ts';
 import { dot, type Mat } from '../linalg.ts';
 import { computeVcov, parseVcov, type VcovOption, type VcovSpec } from '../vcov.ts';
@@ -49,9 +49,9 @@ export function sampleFor(frame: LoadedFrame, f: ParsedFormula, spec: VcovSpec):
   return buildSample(frame, numericVariables(f), f.fixedEffects, spec.type === 'cluster' ? spec.variable : null);
 }
 
-export function estimateFe(frame: LoadedFrame, formula: string, opts: FitOptions = {}): FeolsDetail {
-  const f = parseFormula(formula);
-  if (f.endog.length > 0) throw new InputError(`formula has an IV part: use the iv estimator (${formula})`);
+export function estimateFe(frame: LoadedFrame, formula: string | ParsedFormula, opts: FitOptions = {}): FeolsDetail {
+  const f = asFormula(formula);
+  if (f.endog.length > 0) throw new InputError(`formula has an IV part: use the iv estimator (${formatFormula(f)})`);
   const spec = parseVcov(opts.vcov);
   const sample = sampleFor(frame, f, spec);
   const n = sample.nobs;
@@ -91,6 +91,6 @@ export function estimateFe(frame: LoadedFrame, formula: string, opts: FitOptions
  * with its standard error from the same vcov (the paper's tables print `_cons`). Without fixed effects it
  * is the ordinary OLS intercept.
  */
-export function fitFe(frame: LoadedFrame, formula: string, opts: FitOptions = {}): FitResult {
+export function fitFe(frame: LoadedFrame, formula: string | ParsedFormula, opts: FitOptions = {}): FitResult {
   return estimateFe(frame, formula, opts).result;
 }

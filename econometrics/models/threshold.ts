@@ -13,7 +13,8 @@
 //   method        'hansen' | 'xthreg' (default)              grid          'quantile:400' (default) | 'all'
 //   bootstrap     replications per test (300)                seed          1          level  95 (confidence sets)
 //   threads       worker threads for the bootstrap (default: automatic)
-//   vce           'conventional' (default) | 'robust' | 'cluster'    cluster  variable (implies vce = cluster)
+//   vcov          'iid' (default, conventional) | 'hc1' (robust) | 'cluster:VAR' — as fe/iv
+//                 (older names: vce 'conventional' | 'robust' | 'cluster', cluster VAR)
 //   at            evaluate at these thresholds instead of searching (snapped to the nearest value of Q);
 //                 used to reproduce published tables whose grid rule is unknown
 //
@@ -38,6 +39,8 @@
 
 import { z } from 'zod';
 import { InputError } from '../errors.ts';
+import { formatFormula, parseFormula, type ParsedFormula as EngineFormula } from '../formula.ts';
+import { isVcovOption, parseVcov } from '../vcov.ts';
 import type { LoadedFrame } from '../frame.ts';
 import { type BootstrapSpec, summarize } from '../threshold/bootstrap.ts';
 import { defaultThreads, runBootstrap } from '../threshold/bootstrap-pool.ts';
@@ -65,7 +68,8 @@ import {
 import { type CoefficientRow, type RegressionSummary, thresholdTable } from '../threshold/table.ts';
 
 export const ThresholdOptionsSchema = z.object({
-  formula: z.string().min(1),
+  // text, or the structure every estimator of the engine takes (exactly one absorbed effect: the unit)
+  formula: z.union([z.string().min(1), z.custom<EngineFormula>((v) => typeof v === 'object' && v !== null && 'depvar' in v)]),
   time: z.string().min(1),
   regime: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
   thresholdVar: z.string().min(1),
@@ -80,6 +84,8 @@ export const ThresholdOptionsSchema = z.object({
   seed: z.number().int().default(1),
   level: z.number().gt(0).lt(100).default(95),
   threads: z.number().int().min(1).optional(),
+  /** the engine's vcov vocabulary: iid (conventional), hc1 (robust), cluster:VAR; `vce`/`cluster` are older names */
+  vcov: z.string().refine(isVcovOption, 'expected iid, hc1 or cluster:VAR').optional(),
   vce: z.enum(['conventional', 'robust', 'cluster']).optional(),
   cluster: z.string().min(1).optional(),
   at: z.array(z.number()).min(1).max(3).optional(),
@@ -111,24 +117,33 @@ export interface ThresholdResult {
   lr_curve: Array<{ threshold: number; gamma: number; grid: number[]; lr: number[] }>;
 }
 
-interface ParsedFormula {
+interface ThresholdFormula {
   y: string;
   x: string[];
   id: string;
 }
 
-/** "y ~ x1 + x2 | id" (x may be empty: "y ~ 0 | id" or "y ~ | id"). */
-export function parseThresholdFormula(formula: string): ParsedFormula {
-  const m = /^\s*([^~|]+?)\s*~\s*([^|]*?)\s*\|\s*([^|~+]+?)\s*$/.exec(formula);
-  if (!m) throw new InputError(`formula must look like "y ~ x1 + x2 | id", got "${formula}"`);
-  const x = m[2]
-    .split('+')
-    .map((s) => s.trim())
-    .filter((s) => s !== '' && s !== '0' && s !== '1');
-  for (const name of [m[1], ...x, m[3]]) {
-    if (!/^[A-Za-z_][A-Za-z0-9_.]*$/.test(name)) throw new InputError(`formula term '${name}' is not a plain variable name`);
+/** "y ~ x1 + x2 | id" (x may be empty: "y ~ 0 | id" or "y ~ | id"), parsed by the engine's formula parser;
+ *  the threshold model absorbs exactly one effect, the unit. */
+export function parseThresholdFormula(formula: string | EngineFormula): ThresholdFormula {
+  const text = typeof formula === 'string' ? formula : formatFormula(formula);
+  // no regime-independent regressors: the engine's parser writes a constant-only model as `1`
+  const f = typeof formula === 'string' ? parseFormula(formula.replace(/~\s*0?\s*\|/, '~ 1 |')) : formula;
+  if (f.endog.length) throw new InputError(`the threshold model has no IV part: ${text}`);
+  if (f.fixedEffects.length !== 1 || f.fixedEffects[0].length !== 1)
+    throw new InputError(`formula must look like "y ~ x1 + x2 | id" (one unit identifier), got "${text}"`);
+  return { y: f.depvar, x: f.exog, id: f.fixedEffects[0][0] };
+}
+
+/** vce and cluster variable from the engine's vcov names (or the older vce/cluster options). */
+function varianceOptions(o: { vcov?: string; vce?: 'conventional' | 'robust' | 'cluster'; cluster?: string }): { vce: 'conventional' | 'robust' | 'cluster'; cluster?: string } {
+  if (o.vcov !== undefined) {
+    if (o.vce !== undefined || o.cluster !== undefined) throw new InputError('give either vcov or vce/cluster, not both');
+    const spec = parseVcov(o.vcov);
+    return spec.type === 'iid' ? { vce: 'conventional' } : spec.type === 'hc1' ? { vce: 'robust' } : { vce: 'cluster', cluster: spec.variable };
   }
-  return { y: m[1], x, id: m[3] };
+  // vce 'cluster' without a cluster variable clusters on the unit
+  return { vce: o.cluster ? 'cluster' : (o.vce ?? 'conventional'), cluster: o.cluster };
 }
 
 function parseOptions(options: ThresholdOptions) {
@@ -149,7 +164,8 @@ export function thresholdColumns(options: ThresholdOptions): { numeric: string[]
   const o = parseOptions(options);
   const f = parseThresholdFormula(o.formula);
   const numeric = [...new Set([f.y, ...f.x, ...regimeList(o.regime), o.thresholdVar])];
-  const factors = [...new Set([f.id, o.time, ...(o.cluster ? [o.cluster] : [])])];
+  const { cluster } = varianceOptions(o);
+  const factors = [...new Set([f.id, o.time, ...(cluster ? [cluster] : [])])];
   return { numeric, factors };
 }
 
@@ -201,8 +217,7 @@ export async function fitThreshold(frame: LoadedFrame, options: ThresholdOptions
   const trims = Array.from({ length: K }, (_, i) => o.trim[Math.min(i, o.trim.length - 1)]);
   const gridSpec: GridSpec = o.grid === 'all' ? { kind: 'all' } : { kind: 'quantile', points: Number(o.grid.split(':')[1]) };
   if (gridSpec.kind === 'quantile' && gridSpec.points < 2) throw new InputError('grid must have at least 2 quantile points');
-  // vce 'cluster' without a cluster variable clusters on the unit
-  const vce = o.cluster ? 'cluster' : (o.vce ?? 'conventional');
+  const { vce, cluster: clusterVar } = varianceOptions(o);
 
   // ---- balanced panel in unit-major order ----
   const y = numericColumn(frame, formula.y);
@@ -211,7 +226,7 @@ export async function fitThreshold(frame: LoadedFrame, options: ThresholdOptions
   const q = numericColumn(frame, o.thresholdVar);
   const id = factorCodes(frame, formula.id);
   const timeKey = timeKeys(frame, o.time);
-  const clusterF = o.cluster ? factorCodes(frame, o.cluster) : undefined;
+  const clusterF = clusterVar ? factorCodes(frame, clusterVar) : undefined;
   const valid: number[] = [];
   for (let i = 0; i < frame.nrows; i++) {
     if (id.codes[i] < 0 || Number.isNaN(timeKey[i]) || Number.isNaN(y[i]) || Number.isNaN(q[i])) continue;
@@ -264,7 +279,7 @@ export async function fitThreshold(frame: LoadedFrame, options: ThresholdOptions
     throw new InputError(
       `too few distinct values of '${o.thresholdVar}' (${nd}) for trim ${trims[0]}: need at least ${Math.ceil(2 / trims[0])}`,
     );
-  const cluster = clusterF ? { codes: Int32Array.from(valid, (i) => clusterF.codes[i]), name: o.cluster! } : undefined;
+  const cluster = clusterF ? { codes: Int32Array.from(valid, (i) => clusterF.codes[i]), name: clusterVar! } : undefined;
 
   // ---- search ----
   const ctx = (() => {

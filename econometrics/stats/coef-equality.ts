@@ -3,6 +3,7 @@
 // pooled fit reproduces the two separate regressions' coefficients exactly; the coefficient on x·D is the
 // difference β₁ − β₀, tested with the model's (clustered) vcov: t with t(G−1) when clustered.
 import { InputError } from '../errors.ts';
+import { modelFormula } from '../formula.ts';
 import type { LoadedFrame } from '../frame.ts';
 import { groupCodes } from '../frame.ts';
 import { estimateFe } from '../models/feols.ts';
@@ -62,7 +63,7 @@ export function equalCoefficientsTest(frame: LoadedFrame, spec: EqualityTestSpec
   const pooled: LoadedFrame = { nrows: n, numeric, factors };
   const fes = (spec.fixedEffects ?? []).map((fe) => (spec.interactFixedEffects === false ? fe : `${fe}^${spec.group}__grp`));
   const rhs = [...regressors, ...interacted, dName];
-  const formula = `${spec.y} ~ ${rhs.join(' + ')}${fes.length ? ` | ${fes.join(' + ')}` : ''}`;
+  const formula = modelFormula({ depvar: spec.y, exog: rhs, fixedEffects: fes });
   const fit = estimateFe(pooled, formula, { vcov: spec.vcov });
   const diff = fit.result.coefficients[interacted[0]];
   const base = fit.result.coefficients[spec.x];

@@ -9,7 +9,7 @@ import { InputError } from '../errors.ts';
 import type { LoadedFrame } from '../frame.ts';
 import { normalPValue } from '../dist.ts';
 import { groupCodes, takeRows } from '../frame.ts';
-import { parseFormula } from '../formula.ts';
+import { modelFormula, type ParsedFormula } from '../formula.ts';
 import type { Coefficient } from '../models/common.ts';
 import { fitFe } from '../models/feols.ts';
 import type { VcovOption } from '../vcov.ts';
@@ -43,8 +43,8 @@ export interface MediationResult {
   bootstrap: { replications: number; seed: number; unit: string; ci_low: number; ci_high: number; se: number };
 }
 
-function formulaOf(y: string, xs: string[], fe?: string): string {
-  return `${y} ~ ${xs.join(' + ')}${fe ? ` | ${fe}` : ''}`;
+function formulaOf(y: string, xs: string[], fe?: string): ParsedFormula {
+  return modelFormula({ depvar: y, exog: xs, fixedEffects: fe ? fe.split('+').map((s) => s.trim()) : [] });
 }
 
 export function mediation(frame: LoadedFrame, spec: MediationSpec): MediationResult {
@@ -70,7 +70,7 @@ export function mediation(frame: LoadedFrame, spec: MediationSpec): MediationRes
   const seed = spec.seed ?? 20250101;
   const level = spec.level ?? 0.95;
   // resample only the columns the models use (the frame may hold many more)
-  const parsed = parseFormula(fB);
+  const parsed = fB;
   const used = new Set([...parsed.exog, parsed.depvar, spec.mediator, ...parsed.fixedEffects.flat(), unit]);
   const slim: LoadedFrame = { nrows: frame.nrows, numeric: {}, factors: {} };
   for (const name of used) {

@@ -15,6 +15,7 @@
 //     ν = (−Θ ± sqrt(Θ² + 4M d² σ_x⁴ τ)) / (−2τ d σ_x²),  β* = β̃ − ν,
 //   choosing the root closest to β̃ whose bias has the sign of β̃ − β̊ (Oster's Assumption 3);
 //   for δ ≠ 1 the cubic ν³ + Aν² + Bν + C = 0 (trigonometric/Cardano solution) with the same selection rule.
+import { modelFormula } from '../formula.ts';
 import type { LoadedFrame } from '../frame.ts';
 import { estimateFe } from '../models/feols.ts';
 
@@ -139,16 +140,17 @@ export function selectionOnUnobservables(
   frame: LoadedFrame,
   spec: { y: string; x: string; controls: string[]; restrictedControls?: string[]; fixedEffects?: string; rMax?: number },
 ): SelectionSummary {
-  const fe = spec.fixedEffects ? ` | ${spec.fixedEffects}` : '';
-  const full = estimateFe(frame, `${spec.y} ~ ${[spec.x, ...spec.controls].join(' + ')}${fe}`);
+  const fixedEffects = spec.fixedEffects ? spec.fixedEffects.split('+').map((s) => s.trim()) : [];
+  const model = (depvar: string, exog: string[]) => modelFormula({ depvar, exog, fixedEffects });
+  const full = estimateFe(frame, model(spec.y, [spec.x, ...spec.controls]));
   // same sample for every regression: the full model's rows
   const rows = full.sample.rows;
   const sub: LoadedFrame = { nrows: rows.length, numeric: {}, factors: {} };
   for (const [k, v] of Object.entries(frame.numeric)) sub.numeric[k] = Float64Array.from(rows, (r) => v[r]);
   for (const [k, v] of Object.entries(frame.factors)) sub.factors[k] = { codes: Int32Array.from(rows, (r) => v.codes[r]), levels: v.levels };
-  const restricted = estimateFe(sub, `${spec.y} ~ ${[spec.x, ...(spec.restrictedControls ?? [])].join(' + ')}${fe}`);
-  const xOnFe = estimateFe(sub, `${spec.x} ~ ${[...(spec.restrictedControls ?? [])].join(' + ') || '1'}${fe}`);
-  const xOnAll = estimateFe(sub, `${spec.x} ~ ${spec.controls.join(' + ') || '1'}${fe}`);
+  const restricted = estimateFe(sub, model(spec.y, [spec.x, ...(spec.restrictedControls ?? [])]));
+  const xOnFe = estimateFe(sub, model(spec.x, spec.restrictedControls ?? []));
+  const xOnAll = estimateFe(sub, model(spec.x, spec.controls));
   return selectionSummary({
     betaRestricted: restricted.result.coefficients[spec.x].estimate,
     r2Restricted: restricted.result.r2,

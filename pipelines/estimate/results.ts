@@ -24,7 +24,7 @@ export async function buildResults(
   ])];
   const data = await PanelData.open(warehouse, needed);
   const timings: Record<string, number> = {};
-  const vcov = settings.vcov as VcovOption;
+  const vcov = settings.vcov;
   const cluster = settings.vcov.startsWith('cluster:') ? settings.vcov.slice('cluster:'.length) : 'city_code';
   try {
     const results: Json = {

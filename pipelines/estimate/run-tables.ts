@@ -3,8 +3,7 @@ import type { LoadedFrame } from '../../econometrics/io/load.ts';
 import type { ColumnSpec, TableSpec } from './tables.ts';
 import type { EstimateSettings } from './settings.ts';
 import type { PanelData } from './panel-data.ts';
-import { describe, fitFe, fitIv } from '../../econometrics/index.ts';
-import { fitThreshold } from '../../econometrics/models/threshold.ts';
+import { describe, fitFe, fitIv, fitThreshold, modelFormula } from '../../econometrics/index.ts';
 
 export interface Cell { estimate: number; se: number; t: number; p: number }
 export type ColumnResult = Record<string, unknown> & { label: string; obs: number };
@@ -14,9 +13,7 @@ function cell(x: unknown): Cell {
   return { estimate: c.estimate, se: c.se, t: c.t, p: c.p };
 }
 
-export function feFormula(depvar: string, regressors: string[], fe: string[]): string {
-  return `${depvar} ~ ${regressors.join(' + ')}${fe.length ? ' | ' + fe.join(' + ') : ''}`;
-}
+const feFormula = (depvar: string, exog: string[], fixedEffects: string[]) => modelFormula({ depvar, exog, fixedEffects });
 
 /** Every panel column a table declaration needs (so a missing one is reported before any model runs). */
 export function neededColumns(spec: ColumnSpec): string[] {
@@ -31,7 +28,7 @@ export function neededColumns(spec: ColumnSpec): string[] {
 const SQL_WORDS = new Set(['AND', 'OR', 'NOT', 'IN', 'IS', 'NULL', 'TRUE', 'FALSE', 'BETWEEN', 'LIKE']);
 
 function feColumn(spec: Extract<ColumnSpec, { kind: 'fe' }>, frame: LoadedFrame, settings: EstimateSettings): ColumnResult {
-  const fit = fitFe(frame, feFormula(spec.depvar, spec.regressors, spec.fe), { vcov: (spec.vcov ?? settings.vcov) as never });
+  const fit = fitFe(frame, feFormula(spec.depvar, spec.regressors, spec.fe), { vcov: spec.vcov ?? settings.vcov });
   const out: ColumnResult = { label: spec.label, depvar: spec.depvar, obs: fit.nobs };
   // winsorized copies (AI_w) are reported under the variable's name, as the paper's table does
   const winsorized = spec.regressors.every((r) => r.endsWith('_w'));
@@ -53,15 +50,15 @@ export async function runColumn(spec: ColumnSpec, data: PanelData, settings: Est
   if (spec.kind === 'fe') return feColumn(spec, await data.frame(spec.where), settings);
   if (spec.kind === 'iv') {
     const frame = await data.frame(spec.where);
-    const formula = `${feFormula(spec.depvar, spec.exog, spec.fe)} | ${spec.endog} ~ ${spec.instruments.join(' + ')}`;
-    const fit = fitIv(frame, formula, { vcov: (spec.vcov ?? settings.vcov) as never });
+    const formula = modelFormula({ depvar: spec.depvar, exog: spec.exog, fixedEffects: spec.fe, endog: [spec.endog], instruments: spec.instruments });
+    const fit = fitIv(frame, formula, { vcov: spec.vcov ?? settings.vcov });
     const second: ColumnResult = { label: spec.label, depvar: spec.depvar, obs: fit.nobs };
     for (const [term, c] of Object.entries(fit.coefficients)) second[term] = cell(c);
     Object.assign(second, {
       ...fit.diagnostics, r2: settings.r2Printed === 'full' ? fit.r2 : fit.r2_within, r2_full: fit.r2, r2_within: fit.r2_within,
     });
     // the first stage as its own regression (coefficients, R² of the full model) for the table's first column
-    const firstFit = fitFe(frame, feFormula(spec.endog, [...spec.instruments, ...spec.exog], spec.fe), { vcov: (spec.vcov ?? settings.vcov) as never });
+    const firstFit = fitFe(frame, feFormula(spec.endog, [...spec.instruments, ...spec.exog], spec.fe), { vcov: spec.vcov ?? settings.vcov });
     const first: ColumnResult = { label: 'first stage', depvar: spec.endog, obs: firstFit.nobs };
     for (const [term, c] of Object.entries(firstFit.coefficients)) first[term] = cell(c);
     Object.assign(first, {
@@ -76,9 +73,8 @@ export async function runColumn(spec: ColumnSpec, data: PanelData, settings: Est
   const options = {
     formula: feFormula(spec.depvar, [...spec.controls, ...yearDummies], ['city_code']), time: 'year', regime: spec.regime,
     thresholdVar: spec.thresholdVar, method: settings.thresholdMethod, grid: settings.thresholdGrid,
-    seed: settings.seed, level: 95, vce: settings.thresholdVcov,
-    ...(settings.thresholdVcov === 'cluster' ? { cluster: 'city_code' } : {}),
-  };
+    seed: settings.seed, level: 95, vcov: settings.thresholdVcov === 'cluster' ? 'cluster:city_code' : 'iid',
+  } as const;
   const tested = await fitThreshold(frame, { ...options, thresholds: spec.maxThresholds, bootstrap: settings.bootstrap });
   let kept = 0;
   for (const step of tested.steps) {

@@ -1,9 +1,10 @@
+import { isVcovOption, type VcovOption } from '../../econometrics/vcov.ts';
 import { z } from 'zod';
 
 /** Choices the paper leaves open, as named settings with the paper-faithful default (PAPER.md). */
 export const EstimateSettings = z.object({
   /** vcov of every FE/IV column: the paper's "robust" t-values under xtreg/reghdfe mean clustered by city */
-  vcov: z.string().default('cluster:city_code'),
+  vcov: z.string().refine(isVcovOption, 'expected iid, hc1 or cluster:VAR').transform((v) => v as VcovOption).default('cluster:city_code'),
   /** which R² the tables print: with two-way FE the paper's 0.85 is the full-model (dummy) R² */
   r2Printed: z.enum(['full', 'within']).default('full'),
   /** threshold method: the paper used Stata's xthreg */

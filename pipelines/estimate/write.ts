@@ -6,7 +6,8 @@ import { coefficientPlot, lrCurve } from './figures.ts';
 import { gridToCsv, gridToMarkdown, tableGrid } from './grid.ts';
 import { gridToHtml, keyValueTable, page } from './html.ts';
 import type { EstimateSettings } from './settings.ts';
-import { paperTables } from './tables.ts';
+import { paperTables, type TableSpec } from './tables.ts';
+import { cellOf, publishedInDeclaredOrder, resultColumn } from './columns.ts';
 import { expectedChecks, truthRows } from './truth.ts';
 import { PROJECT_ROOT } from '../shared/paths.ts';
 
@@ -20,17 +21,19 @@ export function writeReports(outDir: string, results: Json, settings: EstimateSe
   writeFileSync(join(outDir, 'tables.json'), JSON.stringify(results, null, 1) + '\n');
   const published = publishedResults();
   const sections: string[] = [];
-  paperTables(settings).forEach((spec, i) => {
+  const tables = paperTables(settings);
+  tables.forEach((spec, i) => {
     const ours = tableGrid(spec, results[spec.key]);
     writeFileSync(join(outDir, `table${i + 1}.md`), gridToMarkdown(ours));
     writeFileSync(join(outDir, `table${i + 1}.csv`), gridToCsv(ours));
-    sections.push(gridToHtml(ours, tableGrid(spec, published[spec.key])));
+    // the published numbers under each cell, matched to the declared columns by id
+    sections.push(gridToHtml(ours, tableGrid(spec, publishedInDeclaredOrder(spec, published[spec.key]) as Record<string, unknown>)));
   });
   sections.push(...extrasSections(results));
   if (truth) {
     sections.push(keyValueTable('Truth vs estimate (bundled synthetic sample: raw/truth.json)',
-      ['quantity', 'truth', 'estimate', 'difference', 'note'], truthRows(truth, results)));
-    const expected = expectedChecks(truth, results);
+      ['quantity', 'truth', 'estimate', 'difference', 'note'], truthRows(truth, results, tables)));
+    const expected = expectedChecks(truth, results, tables);
     if (expected.length) {
       const worst = Math.max(...expected.map((x) => Math.abs(x.estimate - x.expected)));
       sections.push(keyValueTable(
@@ -39,7 +42,7 @@ export function writeReports(outDir: string, results: Json, settings: EstimateSe
         expected.map((x) => [x.quantity, x.expected.toFixed(6), x.estimate.toFixed(6), (x.estimate - x.expected).toExponential(1)])));
     }
   }
-  sections.push(figures(results, published));
+  sections.push(figures(results, published, tables));
   const settingsRows = Object.entries({ ...results.meta.settings, ...results.meta.pipeline_settings })
     .map(([k, v]) => [k, JSON.stringify(v)]);
   sections.push(keyValueTable('Settings of this build (choices where the paper is unclear)', ['setting', 'value'], settingsRows));
@@ -81,7 +84,7 @@ function extrasSections(results: Json): string[] {
   return out;
 }
 
-function figures(results: Json, published: Json): string {
+function figures(results: Json, published: Json, tables: readonly TableSpec[]): string {
   const figs: string[] = [];
   for (const col of (results.table5_threshold?.columns ?? []) as Json[]) {
     for (const [i, curve] of ((col.lr_curve ?? []) as Json[]).entries()) {
@@ -93,15 +96,19 @@ function figures(results: Json, published: Json): string {
     label, estimate: c.AI.estimate, low: c.AI.estimate - 1.96 * c.AI.se, high: c.AI.estimate + 1.96 * c.AI.se,
     published: Array.isArray(pub?.AI) ? pub.AI[0] : undefined,
   });
-  const t2 = (results.table2_baseline?.columns ?? []) as Json[];
-  const t3 = (results.table3_robustness?.columns ?? []) as Json[];
-  const rows23 = [
-    ...t2.map((c, i) => aiRow(`Table 2 (${i + 1})`, c, published.table2_baseline.columns[i])),
-    ...t3.map((c, i) => aiRow(`Table 3: ${c.label}`, c, published.table3_robustness.columns[i])),
-  ].filter((r) => Number.isFinite(r.estimate));
+  // every declared column with an AI cell, its published counterpart found by id
+  const aiRows = (key: string, label: (c: Json, i: number) => string) => {
+    const spec = tables.find((t) => t.key === key)!;
+    const pub = publishedInDeclaredOrder(spec, published[key])?.columns ?? [];
+    return spec.columns.flatMap((s, i) => {
+      const c = resultColumn(tables, results, key, s.id);
+      return c && cellOf(c, 'AI') ? [aiRow(label(c, i), c, pub[i])] : [];
+    });
+  };
+  const rows23 = [...aiRows('table2_baseline', (_, i) => `Table 2 (${i + 1})`), ...aiRows('table3_robustness', (c) => `Table 3: ${c.label}`)]
+    .filter((r) => Number.isFinite(r.estimate));
   if (rows23.length) figs.push(coefficientPlot('AI coefficient across Table 2 and Table 3 columns', rows23));
-  const t7 = (results.table7_heterogeneity?.columns ?? []) as Json[];
-  if (t7.length) figs.push(coefficientPlot('Heterogeneity: AI coefficient by group (Table 7)',
-    t7.map((c, i) => aiRow(c.label, c, published.table7_heterogeneity.columns[i]))));
+  const rows7 = aiRows('table7_heterogeneity', (c) => String(c.label));
+  if (rows7.length) figs.push(coefficientPlot('Heterogeneity: AI coefficient by group (Table 7)', rows7));
   return `<section><h2>Figures</h2><div class="figs">${figs.join('\n')}</div></section>`;
 }

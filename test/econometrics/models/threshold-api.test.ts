@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError, type LoadedFrame } from '../../../econometrics/io/load.ts';
 import { fitThreshold } from '../../../econometrics/models/threshold.ts';
+import { modelFormula } from '../../../econometrics/formula.ts';
 import { randomPanelData } from '../threshold/random-panel.ts';
 
 function frameOf(data: ReturnType<typeof randomPanelData>): LoadedFrame {
@@ -74,7 +75,22 @@ describe('fitThreshold', () => {
     const dup: LoadedFrame = { ...frame, factors: { ...frame.factors, year: { ...frame.factors.year, codes: frame.factors.year.codes.map((c) => (c === 1 ? 0 : c)) } } };
     await expect(fitThreshold(dup, { ...base, bootstrap: 0 })).rejects.toThrow(/duplicate observations/);
     await expect(fitThreshold(frame, { ...base, trim: [0.7] })).rejects.toBeInstanceOf(InputError);
-    await expect(fitThreshold(frame, { ...base, formula: 'y x1 firm' })).rejects.toThrow(/formula must look like/);
+    await expect(fitThreshold(frame, { ...base, formula: 'y x1 firm' })).rejects.toThrow(/formula does not parse/);
     await expect(fitThreshold(frame, { ...base, thresholds: 4 })).rejects.toBeInstanceOf(InputError);
+  });
+
+  it('speaks the engine vocabulary: a parsed formula and vcov iid | hc1 | cluster:VAR give what the older options give', async () => {
+    const opts = { ...base, method: 'xthreg' as const, thresholds: 1, bootstrap: 0 };
+    const parsed = modelFormula({ depvar: 'y', exog: ['x1', 'x2'], fixedEffects: ['firm'] });
+    const text = await fitThreshold(frame, opts);
+    expect((await fitThreshold(frame, { ...opts, formula: parsed })).coefficients).toEqual(text.coefficients);
+    for (const [vcov, old] of [['iid', { vce: 'conventional' }], ['hc1', { vce: 'robust' }], ['cluster:region', { cluster: 'region' }]] as const) {
+      const a = await fitThreshold(frame, { ...opts, vcov });
+      const b = await fitThreshold(frame, { ...opts, ...old });
+      expect(a.coefficients).toEqual(b.coefficients);
+      expect(a.se_type).toBe(b.se_type);
+    }
+    await expect(fitThreshold(frame, { ...opts, vcov: 'cluster:region', vce: 'robust' })).rejects.toThrow(/either vcov or vce/);
+    await expect(fitThreshold(frame, { ...opts, formula: 'y ~ x1 | firm + year' })).rejects.toThrow(/one unit identifier/);
   });
 });

@@ -7,6 +7,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { StageDb } from '../../../pipelines/shared/db.ts';
 import { buildResults } from '../../../pipelines/estimate/results.ts';
 import { EstimateSettings } from '../../../pipelines/estimate/settings.ts';
+import { paperTables, type ColumnSpec } from '../../../pipelines/estimate/tables.ts';
+import { publishedInDeclaredOrder, resultColumn } from '../../../pipelines/estimate/columns.ts';
 import { expectedChecks, truthChecks } from '../../../pipelines/estimate/truth.ts';
 import { publishedResults, writeReports } from '../../../pipelines/estimate/write.ts';
 import { SAMPLE_RAW, sampleWarehouse } from '../../helpers/sample-warehouse.ts';
@@ -16,6 +18,7 @@ let results: Json;
 let warehouse: string;
 const resultsDir = mkdtempSync(join(tmpdir(), 'results-'));
 const truth = JSON.parse(readFileSync(join(SAMPLE_RAW, 'truth.json'), 'utf8'));
+const TABLES = paperTables(EstimateSettings.parse({ mediationBootstrap: 100 }));
 
 beforeAll(async () => {
   const { outDir } = await sampleWarehouse();
@@ -55,7 +58,7 @@ describe('estimation stage', () => {
   });
 
   it('reproduces the generator\'s own estimates on the panel its files imply (independent least squares)', () => {
-    const checks = expectedChecks(truth, results);
+    const checks = expectedChecks(truth, results, TABLES);
     expect(checks.length).toBeGreaterThan(100);
     for (const c of checks) {
       // two documented differences of method: the generator winsorizes at type-7 quantiles (here Stata's
@@ -107,7 +110,7 @@ describe('estimation stage', () => {
     expect(html).toContain('Truth vs estimate');
     expect((html.match(/<svg /g) ?? []).length).toBeGreaterThanOrEqual(5);
     expect(html).toContain('SYNTHETIC');
-    expect(truthChecks(truth, results).length).toBeGreaterThan(10);
+    expect(truthChecks(truth, results, TABLES).length).toBeGreaterThan(10);
   });
 
   it('stops with one line and exit code 2 when the warehouse lacks a column', async () => {
@@ -123,3 +126,27 @@ describe('estimation stage', () => {
     expect(r.stderr.trim()).toBe("error: warehouse table 'panel' lacks column IV");
   });
 });
+
+describe('columns are found by id, not position', () => {
+  it('a column inserted into a declaration shifts neither truth checks nor published numbers', () => {
+    const inserted: ColumnSpec = { id: 'new_first', kind: 'fe', label: 'inserted', depvar: 'Inn', regressors: ['AI'], fe: ['city_code'] };
+    const tables = structuredClone(TABLES);
+    const modified = structuredClone(results);
+    for (const key of ['table2_baseline', 'table3_robustness', 'table6_mediation', 'table7_heterogeneity']) {
+      tables.find((t) => t.key === key)!.columns.unshift(inserted);
+      // what a run of the modified declaration gives: a new first column, every other unchanged
+      modified[key].columns.unshift({ label: 'inserted', obs: 1, AI: { estimate: 99, se: 1, t: 99, p: 0 } });
+    }
+    expect(truthChecks(truth, modified, tables)).toEqual(truthChecks(truth, results, TABLES));
+    expect(expectedChecks(truth, modified, tables)).toEqual(expectedChecks(truth, results, TABLES));
+    expect(resultColumn(tables, modified, 'table3_robustness', 'patent_applications')!.label).toBe('patent applications as depvar');
+    const published = publishedResults();
+    const t3 = tables.find((t) => t.key === 'table3_robustness')!;
+    const aligned = publishedInDeclaredOrder(t3, published.table3_robustness)!.columns!;
+    expect(aligned[0].label).toBe('');
+    // the paper's 0.2171 (patent applications) stays under the patent-applications column
+    expect(aligned[3].AI).toEqual([0.2171, 4.28]);
+    expect(aligned.slice(1).map((c) => c.id)).toEqual(TABLES.find((t) => t.key === 'table3_robustness')!.columns.map((c) => c.id));
+  });
+});
+
