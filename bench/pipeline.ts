@@ -7,9 +7,10 @@ import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { writeSample } from '../generator/generate.ts';
+import { PROJECT_ROOT } from '../pipelines/shared/paths.ts';
 import { runPipeline, type RunRecord } from '../pipelines/runner/run.ts';
 
-const RAW = resolve(import.meta.dirname, '..', 'raw');
+const RAW = join(PROJECT_ROOT, 'raw');
 const quiet = () => {};
 
 async function timed(f: () => Promise<RunRecord>): Promise<{ seconds: number; run: RunRecord }> {

@@ -5,10 +5,11 @@
 // Each case runs in this thread (threads = 1) and with 2 worker threads; the best of `--repeat` runs is shown.
 import { existsSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { type LoadedFrame, loadFrame } from '../econometrics/io/load.ts';
+import { PROJECT_ROOT } from '../pipelines/shared/paths.ts';
 import { type ThresholdOptions, fitThreshold, thresholdColumns } from '../econometrics/models/threshold.ts';
 
 const repeat = Number(process.argv.find((a) => a.startsWith('--repeat='))?.split('=')[1] ?? 3);
@@ -60,7 +61,7 @@ async function time(label: string, frame: LoadedFrame, options: ThresholdOptions
 
 console.log(`threshold benchmark ${new Date().toISOString()}  node ${process.version}  ${cpus()[0]?.model} × ${cpus().length}  ${(totalmem() / 2 ** 30).toFixed(1)} GiB`);
 
-const hansenPath = resolve('test/fixtures/data/hansen1999.csv');
+const hansenPath = join(PROJECT_ROOT, 'test', 'fixtures', 'data', 'hansen1999.csv');
 if (existsSync(hansenPath)) {
   for (const method of ['hansen', 'xthreg'] as const) {
     const options: ThresholdOptions = {

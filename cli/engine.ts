@@ -4,15 +4,16 @@
 import { Command } from 'commander';
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { InputError } from '../econometrics/io/load.ts';
 
 const program = new Command();
 program.name('cli').description('Panel econometrics on the warehouse: fe, iv, threshold').showHelpAfterError();
 
 const commandsDir = join(dirname(fileURLToPath(import.meta.url)), 'commands');
-for (const file of readdirSync(commandsDir).filter((f) => f.endsWith('.ts')).sort()) {
-  const mod = await import(join(commandsDir, file));
+// .ts from the sources (tsx), .js when compiled (dist/)
+for (const file of readdirSync(commandsDir).filter((f) => /\.(ts|js)$/.test(f) && !f.endsWith('.d.ts')).sort()) {
+  const mod = await import(pathToFileURL(join(commandsDir, file)).href);
   mod.register(program);
 }
 

@@ -16,9 +16,10 @@ import { BASE_YEARS, buildTruth, DEFAULT_SEED } from './truth.ts';
 import { loadCities, PANEL_LAST_YEAR, provinces, reportedUnits } from '../reference/index.ts';
 import type { OutputFile, UnitDirectory } from './write-common.ts';
 import { renderSample } from './write-sample.ts';
+import { PROJECT_ROOT } from '../pipelines/shared/paths.ts';
 
 export { BASE_YEARS, DEFAULT_SEED };
-const REPO_RAW = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'raw');
+const REPO_RAW = join(PROJECT_ROOT, 'raw');
 
 /** Administrative units from the reference data; years after the last reference year print as in that year. */
 export function referenceDirectory(): UnitDirectory {

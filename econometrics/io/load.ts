@@ -3,6 +3,7 @@ import { DuckDBInstance, DuckDBTypeId } from '@duckdb/node-api';
 import { existsSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { InputError } from '../errors.ts';
+import { sqlIdent, sqlString } from './sql.ts';
 import type { LoadedFrame } from '../frame.ts';
 
 export { InputError, type LoadedFrame };
@@ -13,21 +14,15 @@ export type DataSource =
   | { warehouse: string; table: string; where?: string };
 
 
-function quoteIdent(name: string): string {
-  return '"' + name.replaceAll('"', '""') + '"';
-}
-function quoteString(s: string): string {
-  return "'" + s.replaceAll("'", "''") + "'";
-}
 
 /** The FROM clause for a data file read through DuckDB. */
 export function relationFor(path: string): string {
   const abs = resolve(path);
   if (!existsSync(abs)) throw new InputError(`data file not found: ${path}`);
   const ext = extname(abs).toLowerCase();
-  if (ext === '.csv' || ext === '.tsv' || ext === '.txt') return `read_csv(${quoteString(abs)}, header = true)`;
-  if (ext === '.parquet') return `read_parquet(${quoteString(abs)})`;
-  if (ext === '.arrow' || ext === '.feather' || ext === '.ipc') return `read_arrow_file(${quoteString(abs)})`;
+  if (ext === '.csv' || ext === '.tsv' || ext === '.txt') return `read_csv(${sqlString(abs)}, header = true)`;
+  if (ext === '.parquet') return `read_parquet(${sqlString(abs)})`;
+  if (ext === '.arrow' || ext === '.feather' || ext === '.ipc') return `read_arrow_file(${sqlString(abs)})`;
   throw new InputError(`unsupported data file type '${ext}' (expected .csv, .parquet or .arrow): ${path}`);
 }
 
@@ -56,16 +51,16 @@ export async function loadFrame(
     } else {
       const wh = resolve(source.warehouse);
       if (!existsSync(wh)) throw new InputError(`warehouse not found: ${source.warehouse}`);
-      await con.run(`ATTACH ${quoteString(wh)} AS wh (READ_ONLY)`);
+      await con.run(`ATTACH ${sqlString(wh)} AS wh (READ_ONLY)`);
       const t = await con.runAndReadAll(
-        `SELECT count(*) AS n FROM duckdb_tables() WHERE database_name = 'wh' AND table_name = ${quoteString(source.table)}`,
+        `SELECT count(*) AS n FROM duckdb_tables() WHERE database_name = 'wh' AND table_name = ?`, [source.table],
       );
       const v = await con.runAndReadAll(
-        `SELECT count(*) AS n FROM duckdb_views() WHERE database_name = 'wh' AND view_name = ${quoteString(source.table)}`,
+        `SELECT count(*) AS n FROM duckdb_views() WHERE database_name = 'wh' AND view_name = ?`, [source.table],
       );
       if (Number(t.getRowObjects()[0].n) + Number(v.getRowObjects()[0].n) === 0)
         throw new InputError(`table '${source.table}' not found in warehouse ${source.warehouse}`);
-      from = `wh.${quoteIdent(source.table)}`;
+      from = `wh.${sqlIdent(source.table)}`;
     }
     const describe = await con.runAndReadAll(`DESCRIBE SELECT * FROM ${from}`);
     const types = new Map<string, string>();
@@ -80,7 +75,7 @@ export async function loadFrame(
     const where = source.where ? ` WHERE ${source.where}` : '';
     let result;
     try {
-      result = await con.run(`SELECT ${wanted.map(quoteIdent).join(', ')} FROM ${from}${where}`);
+      result = await con.run(`SELECT ${wanted.map(sqlIdent).join(', ')} FROM ${from}${where}`);
     } catch (e) {
       throw new InputError(`query failed: ${(e as Error).message.split('\n')[0]}`);
     }

@@ -13,7 +13,9 @@ import { Worker } from 'node:worker_threads';
 import { type BootstrapSpec, runReplications } from './bootstrap.ts';
 
 const requireHere = createRequire(import.meta.url);
-const workerModule = new URL('./bootstrap-worker.ts', import.meta.url);
+// compiled (dist/): the worker is plain JavaScript beside this module and starts as it is
+const compiled = import.meta.url.endsWith('.js');
+const workerModule = new URL(compiled ? './bootstrap-worker.js' : './bootstrap-worker.ts', import.meta.url);
 
 let bundledSource: string | null | undefined;
 
@@ -47,9 +49,11 @@ function tsxWorkerScript(): string {
 export type WorkerLoader = 'bundle' | 'tsx';
 
 function spawnWorker(spec: BootstrapSpec, ranges: Array<[number, number]>, loader: WorkerLoader): Promise<Float64Array[]> {
-  const script = (loader === 'bundle' ? bundledWorker() : null) ?? tsxWorkerScript();
+  const script = compiled ? null : (loader === 'bundle' ? bundledWorker() : null) ?? tsxWorkerScript();
   return new Promise((resolve, reject) => {
-    const worker = new Worker(script, { eval: true, workerData: { spec, ranges } });
+    const worker = script === null
+      ? new Worker(workerModule, { workerData: { spec, ranges } })
+      : new Worker(script, { eval: true, workerData: { spec, ranges } });
     worker.once('message', (result: Float64Array[]) => {
       resolve(result);
       void worker.terminate();

@@ -274,6 +274,6 @@ async function harmonizePart(db: StageDb, resolver: UnitResolver, path: string, 
     await db.run('DROP TABLE harmonize_map');
     const table = `read_parquet(${sqlString(written)})`;
     await validateTable(db, table, HarmonizedValue, '*', SAMPLE_VALIDATIONS);
-    return { staged, rows: await db.count(table) };
+    return { staged, rows: Number(await db.scalar(`SELECT count(*) FROM ${table}`)) };
   });
 }

@@ -7,7 +7,7 @@ import { appendFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PipelineSettings } from '../../schemas/settings.ts';
 import { runDataTests, type DataTestRun } from '../shared/data-tests.ts';
-import { StageDb, sqlString } from '../shared/db.ts';
+import { StageDb, sqlIdent, sqlString } from '../shared/db.ts';
 import { STAGES } from '../stages.ts';
 import { combine, tableHash } from './fingerprint.ts';
 import { acquireLock } from './lock.ts';
@@ -81,7 +81,7 @@ class Run {
       if (from.inputs !== 'raw') for (const t of from.inputs) await this.ensureLoaded(t);
       await from.restore(this.context());
       for (const t of from.outputs) this.loaded.add(t);
-    } else await this.db!.run(`CREATE OR REPLACE TABLE ${output} AS SELECT * FROM read_parquet(${sqlString(this.cachePath(from.name, output))})`);
+    } else await this.db!.run(`CREATE OR REPLACE TABLE ${sqlIdent(output)} AS SELECT * FROM read_parquet(${sqlString(this.cachePath(from.name, output))})`);
     this.loaded.add(output);
   }
 
@@ -217,7 +217,7 @@ async function finishStage(run: Run, stage: Stage, record: StageRecord, done: { 
   }
   record.seconds = done.seconds + (performance.now() - t1) / 1000;
   record.data_tests = tests.results;
-  for (const t of done.copies) await run.side!.run(`COPY ${t} TO ${sqlString(run.cachePath(stage.name, t))} (FORMAT parquet)`);
+  for (const t of done.copies) await run.side!.run(`COPY ${sqlIdent(t)} TO ${sqlString(run.cachePath(stage.name, t))} (FORMAT parquet)`);
   const meta: StageMeta = { fingerprint: done.fingerprint, parts: done.parts, inputs: done.inputs, outputs: record.outputs, data_tests: tests.results, failures: tests.failures, report: done.report };
   writeJsonAtomic(join(run.cacheDir, `${stage.name}.json`), meta);
   run.metas.set(stage.name, meta);

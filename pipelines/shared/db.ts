@@ -1,4 +1,5 @@
-import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import { sqlIdent } from '../../econometrics/io/sql.ts';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,8 +21,8 @@ export class StageDb {
     return new StageDb(instance, await instance.connect());
   }
 
-  async run(sql: string): Promise<void> {
-    await this.con.run(sql);
+  async run(sql: string, params?: DuckDBValue[]): Promise<void> {
+    await this.con.run(sql, params);
   }
 
   /** Run a file from sql/ with `${name}` placeholders replaced by the given (already quoted/validated) values. */
@@ -29,8 +30,9 @@ export class StageDb {
     await this.con.run(sqlFile(name, params));
   }
 
-  async rows<T = Record<string, unknown>>(sql: string): Promise<T[]> {
-    const reader = await this.con.runAndReadAll(sql);
+  /** Rows of a query; `params` are bound to its `?` / `$1` placeholders. */
+  async rows<T = Record<string, unknown>>(sql: string, params?: DuckDBValue[]): Promise<T[]> {
+    const reader = await this.con.runAndReadAll(sql, params);
     return reader.getRowObjectsJS() as T[];
   }
 
@@ -40,7 +42,7 @@ export class StageDb {
   }
 
   async count(table: string): Promise<number> {
-    return Number(await this.scalar(`SELECT count(*) FROM ${table}`));
+    return Number(await this.scalar(`SELECT count(*) FROM ${sqlIdent(table)}`));
   }
 
   /** Append plain objects into an existing table, column by column in the table's order. */
@@ -64,7 +66,7 @@ export class StageDb {
   }
 
   async createAndAppend(table: string, columns: ColumnSpec[], rows: Iterable<Record<string, unknown>>): Promise<number> {
-    await this.run(`CREATE OR REPLACE TABLE ${table} (${columns.map((c) => `"${c.name}" ${c.type}`).join(', ')})`);
+    await this.run(`CREATE OR REPLACE TABLE ${sqlIdent(table)} (${columns.map((c) => `${sqlIdent(c.name)} ${c.type}`).join(', ')})`);
     return this.append(table, columns, rows);
   }
 
@@ -87,5 +89,4 @@ export function sqlFile(name: string, params: Record<string, string | number> = 
   });
 }
 
-export const sqlString = (s: string): string => "'" + s.replaceAll("'", "''") + "'";
-export const sqlIdent = (s: string): string => '"' + s.replaceAll('"', '""') + '"';
+export { sqlIdent, sqlString } from '../../econometrics/io/sql.ts';

@@ -36,7 +36,7 @@ export async function validateTable(db: StageDb, table: string, schema: z.ZodTyp
     rowSchema = only;
     select = declared.map(sqlIdent).join(', ');
   }
-  const n = await db.count(table);
+  const n = Number(await db.scalar(`SELECT count(*) FROM ${table}`)); // a table name or a relation (read_parquet(…))
   const step = Math.max(1, Math.ceil(n / maxRows));
   const sql = step === 1
     ? `SELECT ${select} FROM ${table}`

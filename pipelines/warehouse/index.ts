@@ -2,6 +2,7 @@
 // Everything is written into a temporary folder next to the target and renamed into place only when
 // complete, so a failed or killed run leaves the previous warehouse as it was.
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { listValue } from '@duckdb/node-api';
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -98,10 +99,10 @@ async function writeTables(on: StageDb, names: string[], draft: WarehouseDraft, 
   if (names.includes('stg_values')) await writeStagedValues(on, parts, draft.update);
   // one round trip for the copies and comments, one for the counts
   await on.run(names.map((t) => [
-    t === 'stg_values' ? '' : `CREATE OR REPLACE TABLE out.${t} AS SELECT * FROM ${t};`,
-    `COMMENT ON TABLE out.${t} IS ${sqlString(WAREHOUSE_TABLES[t])};`,
+    t === 'stg_values' ? '' : `CREATE OR REPLACE TABLE out.${sqlIdent(t)} AS SELECT * FROM ${sqlIdent(t)};`,
+    `COMMENT ON TABLE out.${sqlIdent(t)} IS ${sqlString(WAREHOUSE_TABLES[t])};`,
   ].join('\n')).join('\n'));
-  const [counts] = await on.rows<Record<string, bigint>>(`SELECT ${names.map((t) => `(SELECT count(*) FROM out.${t}) AS ${t}`).join(', ')}`);
+  const [counts] = await on.rows<Record<string, bigint>>(`SELECT ${names.map((t) => `(SELECT count(*) FROM out.${sqlIdent(t)}) AS ${sqlIdent(t)}`).join(', ')}`);
   for (const t of names) draft.counts.set(t, Number(counts[t]));
 }
 
@@ -239,10 +240,10 @@ async function writeStagedValues(db: StageDb, parts: WarehousePart[], previous: 
   const current = new Set(parts.map(id));
   const prevParts = await db.rows<Omit<WarehousePart, 'path'>>('SELECT part, file, file_sha256 FROM out.meta_parts');
   // a sha256 is 64 characters: sha256 followed by the path is unambiguous
-  const pairs = (list: Array<Omit<WarehousePart, 'path'>>) => list.map((p) => sqlString(p.file_sha256 + p.file)).join(', ');
+  const pairs = (list: Array<Omit<WarehousePart, 'path'>>) => list.map((p) => p.file_sha256 + p.file);
   const gone = prevParts.filter((p) => !current.has(p.part));
   const added = parts.filter((p) => !previous.has(id(p)));
-  if (gone.length) await db.run(`DELETE FROM out.stg_values WHERE file_sha256 || file IN (${pairs(gone)})`);
+  if (gone.length) await db.run(`DELETE FROM out.stg_values WHERE list_contains(?::VARCHAR[], file_sha256 || file)`, [listValue(pairs(gone))]);
   // the new files' rows straight from their harmonized parts
   for (const p of added) {
     await db.run(`INSERT INTO out.stg_values SELECT * EXCLUDE (file_row_number) FROM read_parquet(${sqlString(p.path)}, file_row_number = true) ORDER BY file_row_number`);
