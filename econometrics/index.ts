@@ -5,7 +5,7 @@
 //   fitIv(frame, formula, opts) → IvResult
 //       IV-2SLS; formula "y ~ x1 | fe1 + fe2 | endog ~ instr1 + instr2"
 //   FitResult / IvResult are exactly the JSON printed by `cli fe|iv --json`: nobs, dropped {missing,
-//   singletons}, vcov {type, cluster, clusters, dof_k, adjustment}, coefficients {term: {estimate, se, t, p,
+//   singletons}, vcov {type, cluster, clusters, dof_k, dof_rule, adjustment}, coefficients {term: {estimate, se, t, p,
 //   ci_low, ci_high}}, r2, r2_within, r2_adj, rmse, ssr, fixed_effects [{name, levels}], omitted [terms
 //   dropped for collinearity]; IV adds first_stage {endog: {coefficients, F, F_p, partial_r2}} and
 //   diagnostics {kp_rk_lm, kp_rk_lm_p, kp_rk_wald_f, cragg_donald_f, stock_yogo_10pct}.

@@ -8,6 +8,7 @@
 // W is the centred (demeaned) design; the constant is carried as an extra column of ones, which is
 // orthogonal to W, so that the variance of the reghdfe-style _cons can be derived (see constantVariance).
 import { InputError } from './errors.ts';
+import type { DofRule } from './dof.ts';
 import type { Grouping } from './frame.ts';
 import { mat, type Mat } from './linalg.ts';
 
@@ -37,6 +38,8 @@ export interface VcovInfo {
   clusters: number | null;
   /** K in the small-sample factor (regressors + counted fixed-effect levels, constant included) */
   dof_k: number;
+  /** how the redundant fixed-effect levels in dof_k were counted (dof.ts): 'exact' or reghdfe's 'pairwise' */
+  dof_rule: DofRule;
   /** multiplier applied to the uncorrected estimator (σ̂² = SSR/N for iid; plain sandwich otherwise) */
   adjustment: number;
 }
@@ -53,6 +56,7 @@ export interface VcovResult {
  * @param W centred design columns (k)
  * @param bread (W'W)^{-1}
  * @param u residuals
+ * @param dofK K of the small-sample factor; `dofRule` says how its fixed-effect part was counted
  */
 export function computeVcov(
   W: Float64Array[],
@@ -61,6 +65,7 @@ export function computeVcov(
   spec: VcovSpec,
   cluster: Grouping | null,
   dofK: number,
+  dofRule: DofRule = 'exact',
 ): VcovResult {
   const n = u.length;
   const k = W.length;
@@ -80,7 +85,7 @@ export function computeVcov(
     const s2 = (ssr / n) * adjustment;
     const V = mat(p, p);
     for (let i = 0; i < p * p; i++) V.data[i] = B.data[i] * s2;
-    return { info: { type: 'iid', cluster: null, clusters: null, dof_k: dofK, adjustment }, V, dfT: n - dofK };
+    return { info: { type: 'iid', cluster: null, clusters: null, dof_k: dofK, dof_rule: dofRule, adjustment }, V, dfT: n - dofK };
   }
 
   const meat = mat(p, p);
@@ -151,6 +156,7 @@ export function computeVcov(
     cluster: spec.type === 'cluster' ? spec.variable : null,
     clusters,
     dof_k: dofK,
+    dof_rule: dofRule,
     adjustment,
   };
   return { info, V, dfT: spec.type === 'cluster' ? clusters! - 1 : n - dofK };

@@ -2,6 +2,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { InputError, loadFrame, type DataSource } from '../../econometrics/io/load.ts';
 import { type ThresholdOptions, type ThresholdResult, fitThreshold, thresholdColumns } from '../../econometrics/models/threshold.ts';
+import { formatPValue } from '../../econometrics/report/etable.ts';
 
 function int(name: string) {
   return (v: string) => {
@@ -47,7 +48,7 @@ export function formatThresholdSummary(r: ThresholdResult): string {
   lines.push(`coefficients (${r.se_type})`);
   lines.push(`${'term'.padEnd(16)} ${'estimate'.padStart(12)} ${'std.err'.padStart(12)} ${'t'.padStart(8)} ${'p'.padStart(7)}`);
   for (const [name, c] of Object.entries(r.coefficients)) {
-    lines.push(`${name.padEnd(16)} ${sig(c.estimate, 7).padStart(12)} ${sig(c.se, 6).padStart(12)} ${fmt(c.t, 2).padStart(8)} ${fmt(c.p, 3).padStart(7)}`);
+    lines.push(`${name.padEnd(16)} ${sig(c.estimate, 7).padStart(12)} ${sig(c.se, 6).padStart(12)} ${fmt(c.t, 2).padStart(8)} ${formatPValue(c.p).padStart(7)}`);
   }
   const g = r.regression;
   lines.push(`df ${g.df_resid}, sigma_e ${sig(g.sigma_e, 7)}, within R2 ${fmt(g.r2_within)}, F(${g.F_df[0]}, ${g.F_df[1]}) = ${fmt(g.F, 2)}`);

@@ -5,7 +5,7 @@ import { InputError } from '../errors.ts';
 import type { LoadedFrame } from '../frame.ts';
 import { ivDiagnostics, type IvDiagnostics } from '../diagnostics/kleibergen-paap.ts';
 import { fPValue } from '../dist.ts';
-import { absorbedDof } from '../dof.ts';
+import { modelDof } from '../dof.ts';
 import { asFormula, formatFormula, type ParsedFormula } from '../formula.ts';
 import { dot, quadFormInv, submatrix, type Mat } from '../linalg.ts';
 import { computeVcov, parseVcov } from '../vcov.ts';
@@ -71,8 +71,7 @@ export function estimateIv(frame: LoadedFrame, formula: string | ParsedFormula, 
   if (instr.length < endog.length)
     throw new InputError(`model is underidentified: ${endog.length} endogenous regressor(s) but ${instr.length} usable excluded instrument(s)`);
 
-  const dofAll = absorbedDof(sample.fixedEffects, null);
-  const dofVcov = spec.type === 'cluster' ? absorbedDof(sample.fixedEffects, sample.cluster) : dofAll;
+  const { all: dofAll, vcov: dofVcov } = modelDof(sample.fixedEffects, spec.type === 'cluster' ? sample.cluster : null);
 
   // first stages
   const Q = [...exog, ...instr].map((name) => ab.tilde[name]);
@@ -86,7 +85,7 @@ export function estimateIv(frame: LoadedFrame, formula: string | ParsedFormula, 
     const fit = new Float64Array(n);
     for (let i = 0; i < n; i++) fit[i] = y2[i] - v[i];
     fitted.push(fit);
-    const vc = computeVcov(Q, ls.bread, v, spec, sample.cluster, Q.length + dofVcov.total);
+    const vc = computeVcov(Q, ls.bread, v, spec, sample.cluster, Q.length + dofVcov.total, dofVcov.rule);
     const idx = instr.map((_, j) => exog.length + j);
     const F = quadFormInv(submatrix(vc.V, idx, idx), idx.map((i) => ls.b[i])) / instr.length;
     const ssrFull = dot(v, v);
@@ -107,7 +106,7 @@ export function estimateIv(frame: LoadedFrame, formula: string | ParsedFormula, 
   const ls = leastSquares(What, yt);
   const u = residuals(yt, R, ls.b);
   const ssr = dot(u, u);
-  const vc = computeVcov(What, ls.bread, u, spec, sample.cluster, terms.length + dofVcov.total);
+  const vc = computeVcov(What, ls.bread, u, spec, sample.cluster, terms.length + dofVcov.total, dofVcov.rule);
   const { terms: allTerms, estimates, V } = appendConstant(terms, ls.b, vc.V, ab, f.depvar);
 
   const Xex = exog.map((x) => ab.tilde[x]);

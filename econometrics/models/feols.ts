@@ -2,7 +2,7 @@
 // collinear regressors dropped, iid / hc1 / clustered vcov with reghdfe's small-sample rules.
 import { InputError } from '../errors.ts';
 import type { LoadedFrame } from '../frame.ts';
-import { absorbedDof } from '../dof.ts';
+import { modelDof } from '../dof.ts';
 import { asFormula, formatFormula, type ParsedFormula } from '../formula.ts';
 import { buildSample, type Sample } from '../frame.ts';
 import { dot, type Mat } from '../linalg.ts';
@@ -63,10 +63,9 @@ export function estimateFe(frame: LoadedFrame, formula: string | ParsedFormula, 
   const u = residuals(yt, W, ls.b);
   const ssr = dot(u, u);
 
-  const dofAll = absorbedDof(sample.fixedEffects, null);
-  const dofVcov = spec.type === 'cluster' ? absorbedDof(sample.fixedEffects, sample.cluster) : dofAll;
+  const { all: dofAll, vcov: dofVcov } = modelDof(sample.fixedEffects, spec.type === 'cluster' ? sample.cluster : null);
   const kFull = kept.length + dofAll.total;
-  const vc = computeVcov(W, ls.bread, u, spec, sample.cluster, kept.length + dofVcov.total);
+  const vc = computeVcov(W, ls.bread, u, spec, sample.cluster, kept.length + dofVcov.total, dofVcov.rule);
 
   const { terms, estimates, V } = appendConstant(kept, ls.b, vc.V, ab, f.depvar);
   const result: FitResult = {

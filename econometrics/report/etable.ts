@@ -8,6 +8,15 @@ function fmt(x: number | null | undefined, digits = 4): string {
   return x.toFixed(digits);
 }
 
+/**
+ * An analytic p-value for printing: `digits` decimals, exponent form below 1e-4 (a tiny p never prints as
+ * 0.000), and "<1e-300" only when the tail underflowed double precision.
+ */
+export function formatPValue(p: number | null | undefined, digits = 3): string {
+  if (p === 0) return '<1e-300';
+  return fmt(p, digits);
+}
+
 function stars(p: number): string {
   return p < 0.01 ? '***' : p < 0.05 ? '**' : p < 0.1 ? '*' : '';
 }
@@ -35,7 +44,7 @@ export function formatTable(res: FitResult | IvResult, title = 'Regression'): st
     const c = res.coefficients[name];
     lines.push(
       pad(name, w, true) +
-        [fmt(c.estimate), fmt(c.se), fmt(c.t, 2), fmt(c.p, 3), fmt(c.ci_low), fmt(c.ci_high)].map((s) => pad(s, 12)).join('') +
+        [fmt(c.estimate), fmt(c.se), fmt(c.t, 2), formatPValue(c.p), fmt(c.ci_low), fmt(c.ci_high)].map((s) => pad(s, 12)).join('') +
         ' ' + stars(c.p),
     );
   }
@@ -45,8 +54,8 @@ export function formatTable(res: FitResult | IvResult, title = 'Regression'): st
   if ('diagnostics' in res) {
     const d = res.diagnostics;
     for (const [name, fs] of Object.entries(res.first_stage))
-      lines.push(`First stage ${name}: F = ${fmt(fs.F, 3)} (p = ${fmt(fs.F_p, 4)}), partial R2 = ${fmt(fs.partial_r2)}`);
-    lines.push(`Kleibergen-Paap rk LM: ${fmt(d.kp_rk_lm, 3)} (p = ${fmt(d.kp_rk_lm_p, 4)})`);
+      lines.push(`First stage ${name}: F = ${fmt(fs.F, 3)} (p = ${formatPValue(fs.F_p, 4)}), partial R2 = ${fmt(fs.partial_r2)}`);
+    lines.push(`Kleibergen-Paap rk LM: ${fmt(d.kp_rk_lm, 3)} (p = ${formatPValue(d.kp_rk_lm_p, 4)})`);
     lines.push(`Kleibergen-Paap rk Wald F: ${fmt(d.kp_rk_wald_f, 3)}   Cragg-Donald Wald F: ${fmt(d.cragg_donald_f, 3)}`);
     lines.push(`Stock-Yogo 10% maximal IV size critical value: ${d.stock_yogo_10pct ?? 'not tabulated'}`);
   }

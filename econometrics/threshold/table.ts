@@ -5,7 +5,7 @@
 //           constant and its SE are Stata's; df = N − n − k; "robust" = clustered on the unit (xtreg's vce(robust)).
 // Cluster-robust SEs use Stata's small-sample factor G/(G−1)·(N−1)/(N−K) and t(G−1) p-values.
 
-import tCdf from '@stdlib/stats-base-dists-t-cdf';
+import { tPValue } from '../dist.ts';
 import { leastSquares, spdInverse } from './dense.ts';
 import { type ThresholdPanel, regimeOf, transform } from './panel.ts';
 
@@ -149,7 +149,7 @@ export function thresholdTable(
   names.forEach((name, j) => {
     const se = Math.sqrt(V[j * kAll + j]);
     const t = fit.beta[j] / se;
-    coefficients[name] = { estimate: fit.beta[j], se, t, p: 2 * (1 - tCdf(Math.abs(t), pDf)) };
+    coefficients[name] = { estimate: fit.beta[j], se, t, p: tPValue(t, pDf) };
   });
 
   // joint Wald test of the slopes

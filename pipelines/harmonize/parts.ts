@@ -13,7 +13,7 @@
  * An unmatched or ambiguous name/code stops the run with a DataError naming file, sheet and cell and the
  * three closest known names. One pass over the rows; resolutions are cached per distinct (name, code, province, year).
  */
-import { DataError } from '../shared/errors.ts';
+import { DataError, quoteText, shortText } from '../shared/errors.ts';
 import { CityResolutionError, cleanName, editDistance, lookupProvince, resolveCity, type CityResolution } from './resolve.ts';
 import { provinces } from '../../reference/index.ts';
 import { RAW_INDICATORS } from '../../schemas/indicators.ts';
@@ -92,7 +92,7 @@ export class UnitResolver {
     if (byName !== null && byCode !== null && byName !== byCode) {
       throw new DataError(
         { file: s.file, sheet: s.sheet, cell: s.cell, year: s.year },
-        `one province for provincial series ${s.indicator}: name '${s.name_raw}' is ${byName}, code ${s.code_raw} is ${byCode}`,
+        `one province for provincial series ${s.indicator}: name ${quoteText(s.name_raw)} is ${byName}, code ${shortText(s.code_raw ?? '')} is ${byCode}`,
       );
     }
     const code = byName ?? byCode ?? lookupProvince(s.province_raw);
@@ -105,7 +105,7 @@ export class UnitResolver {
         .map((x) => x.n);
       throw new DataError(
         { file: s.file, sheet: s.sheet, cell: s.cell, year: s.year },
-        `a province for provincial series ${s.indicator}, found '${s.name_raw}' (code ${s.code_raw ?? '-'}); closest known names: ${closest.join(', ')}`,
+        `a province for provincial series ${s.indicator}, found ${quoteText(s.name_raw)} (code ${s.code_raw === null ? '-' : shortText(s.code_raw)}); closest known names: ${closest.join(', ')}`,
       );
     }
     outcome = { action: 'mapped', mapping: 'province', city_code: code, reason: 'provincial series', unit: `${this.provinceShort.get(code)} ${code}` };

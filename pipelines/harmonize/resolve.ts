@@ -21,6 +21,7 @@
  */
 import { loadCityRecords, loadCrosswalk, provinces, type CityRecord } from '../../reference/index.ts';
 import type { CityMapping, CrosswalkRow, Province } from '../../schemas/crosswalk.ts';
+import { quoteText, shortText } from '../shared/errors.ts';
 
 export interface ResolveInput {
   name: string | null;
@@ -103,10 +104,24 @@ export function normalizeCode(code: string | null): string | null {
   return c.length === 6 ? c : null;
 }
 
-/** Levenshtein distance over code points. */
+/** Names are compared by their first 64 code points: no official name is that long, and the search stays
+ *  bounded whatever a cell holds (a 10 MB "city name" took minutes against every known name). */
+export const MAX_COMPARED_NAME = 64;
+
+/** The first `n` code points of a string, without splitting the rest of a huge string. */
+function firstCodePoints(s: string, n: number): string[] {
+  const out: string[] = [];
+  for (const ch of s) {
+    if (out.length === n) break;
+    out.push(ch);
+  }
+  return out;
+}
+
+/** Levenshtein distance over code points, of the first MAX_COMPARED_NAME code points of each string. */
 export function editDistance(a: string, b: string): number {
-  const x = [...a];
-  const y = [...b];
+  const x = firstCodePoints(a, MAX_COMPARED_NAME);
+  const y = firstCodePoints(b, MAX_COMPARED_NAME);
   let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
   for (let i = 1; i <= x.length; i++) {
     const cur = [i];
@@ -224,6 +239,7 @@ export function lookupProvince(name: string | null, code: string | null = null, 
 
 /** The three known names closest to `name`: first among the names of `provinceCode`, then overall. */
 export function closestNames(name: string, provinceCode: string | null, n = 3, idx: CityIndex = cityIndex()): string[] {
+  // a longer name is compared by its start (editDistance looks at MAX_COMPARED_NAME code points, no more)
   const key = normalizeName(name);
   const scored = idx.forms.map((f) => ({
     f,
@@ -232,7 +248,7 @@ export function closestNames(name: string, provinceCode: string | null, n = 3, i
   }));
   const order = (a: typeof scored[number], b: typeof scored[number]) => a.d - b.d || a.f.code.localeCompare(b.f.code);
   // names of the province first (those sharing at least one character position), then the closest overall
-  const limit = Math.max(1, [...key].length);
+  const limit = Math.max(1, firstCodePoints(key, MAX_COMPARED_NAME).length);
   const inProvince = provinceCode === null
     ? []
     : scored.filter((s) => s.f.province_code === provinceCode && s.d < limit).sort(order);
@@ -245,8 +261,9 @@ export function closestNames(name: string, provinceCode: string | null, n = 3, i
   return out;
 }
 
+/** The printed region for a message; a huge cell shows its start and its size. */
 function describe(input: ResolveInput): string {
-  return `'${input.name ?? ''}' (code ${input.code ?? '-'}, province ${input.province ?? '-'}, year ${input.year})`;
+  return `${quoteText(input.name ?? '')} (code ${input.code === null ? '-' : shortText(input.code)}, province ${input.province === null ? '-' : shortText(input.province)}, year ${input.year})`;
 }
 
 /** Picks one target among candidate forms, or null if they disagree. */
@@ -393,7 +410,7 @@ export function resolveCity(input: ResolveInput, idx: CityIndex = cityIndex()): 
     current = valid.length > 0;
     matchedBy = 'code';
     mapping = 'code';
-    notes.push(`name ${name === '' ? 'empty' : `'${name}' not recognized`}; code ${code} of ${label(chosen)}` +
+    notes.push(`name ${name === '' ? 'empty' : `${quoteText(name)} not recognized`}; code ${code} of ${label(chosen)}` +
       (current ? '' : ` (valid ${span(chosen)}) ${offWay(chosen, year)}`));
   }
 

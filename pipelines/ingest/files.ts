@@ -4,7 +4,8 @@
  * and CSV decoding (UTF-8 with or without BOM, GBK).
  *
  * An xlsx container is verified before SheetJS sees it: the zip directory's declared sizes must stay within
- * limits.maxUncompressedBytes (a decompression bomb is refused before inflating anything), then every entry is
+ * limits.maxUncompressedBytes and no large entry may declare more than limits.maxCompressionRatio times its
+ * compressed size (a decompression bomb is refused before inflating anything), then every entry is
  * inflated with Node's zlib capped at its declared size and checked against its CRC-32. A damaged deflate
  * stream can make the spreadsheet parser loop; it is refused here instead.
  */
@@ -17,6 +18,8 @@ export interface IngestLimits {
   maxFileBytes: number;
   /** largest total uncompressed size of an xlsx container (sum of the zip entries), bytes */
   maxUncompressedBytes: number;
+  /** largest ratio of uncompressed to compressed size of one zip entry over 1 MiB (real sheets: 2–20) */
+  maxCompressionRatio: number;
   /** most zip entries in an xlsx container */
   maxZipEntries: number;
   /** most rows in one sheet or CSV file */
@@ -27,7 +30,10 @@ export interface IngestLimits {
 
 export const DEFAULT_LIMITS: IngestLimits = {
   maxFileBytes: 256 * 1024 * 1024,
-  maxUncompressedBytes: 1024 * 1024 * 1024,
+  // what the spreadsheet parser is given to hold in memory: it needs several times the XML's size, so 256 MiB of
+  // sheet XML is already more than a yearbook workbook has, and the ratio keeps a 1 MB file below 100 MB of XML
+  maxUncompressedBytes: 256 * 1024 * 1024,
+  maxCompressionRatio: 100,
   maxZipEntries: 10_000,
   maxRows: 1_000_000,
   maxCols: 16_384,
@@ -105,12 +111,20 @@ export function checkXlsxContainer(buf: Buffer, file: string, limits: IngestLimi
     if (total > limits.maxUncompressedBytes) {
       throw new IngestError({ file }, `expected at most ${limits.maxUncompressedBytes} uncompressed bytes (limits.maxUncompressedBytes), the zip entries declare more (decompression bomb?)`);
     }
+    if (size > RATIO_CHECKED_ABOVE && size > compressed * limits.maxCompressionRatio) {
+      throw new IngestError({ file }, `expected zip entries that inflate to at most ${limits.maxCompressionRatio} times their compressed size (limits.maxCompressionRatio), entry '${oneLineName(name)}' declares ${size} bytes from ${compressed} (decompression bomb?)`);
+    }
     entryList.push({ name, method: buf.readUInt16LE(p + 10), crc: buf.readUInt32LE(p + 16), compressed, size, localOffset });
     p += 46 + nameLen + extraLen + commentLen;
   }
   for (const e of entryList) verifyEntry(buf, file, e);
   return 'zip';
 }
+
+/** Small entries (styles, shared strings of a few cells) may compress very well and cannot inflate far. */
+const RATIO_CHECKED_ABOVE = 1024 * 1024;
+
+const oneLineName = (name: string) => (name.length > 100 ? `${name.slice(0, 100)}…` : name);
 
 interface ZipEntry {
   name: string;

@@ -17,8 +17,10 @@ async function runIngest(ctx: StageContext): Promise<StageReport> {
   const { db } = ctx;
   const parts = new PartCache<IngestedFile>(join(ctx.outDir, '.cache', 'ingest-files'), INGEST_VERSION);
   // a full rebuild reads every file again
+  let unclaimed: string[] = [];
   const results = await ingestFiles({
     rawDir: ctx.rawDir, reuse: ctx.full ? undefined : (key) => parts.meta(key), knownSha: (path) => ctx.rawFiles.get(path), onFile: ctx.progress,
+    onUnclaimed: (paths) => { unclaimed = paths; },
   });
   for (const r of results) if (r.values) await parts.writeRows(db, r.key, STAGED_COLUMNS, r.values as unknown as Record<string, unknown>[], r.file);
   parts.prune(results.map((r) => r.key));
@@ -40,8 +42,15 @@ async function runIngest(ctx: StageContext): Promise<StageReport> {
     rows: values, cells, tables: { staged: values, stg_files: results.length },
     // a view over the parts, identified by their cache keys (each covers a file's bytes, registry entries, limits)
     hashes: { staged: { hash: combine([INGEST_VERSION, list.map((p) => p.key)]), rows: values } },
-    detail: `${results.length} files, ${read} read, ${results.length - read} unchanged`,
+    detail: `${results.length} files, ${read} read, ${results.length - read} unchanged${unclaimedWarning(unclaimed)}`,
   };
+}
+
+/** The files of the raw folder that no registry source reads, in the stage's one line. */
+export function unclaimedWarning(paths: string[]): string {
+  if (paths.length === 0) return '';
+  const shown = paths.slice(0, 5).join(', ') + (paths.length > 5 ? ` (+${paths.length - 5} more)` : '');
+  return `; warning: ${paths.length} file${paths.length === 1 ? '' : 's'} no registry source reads: ${shown}`;
 }
 
 export const ingestStage: Stage = {

@@ -4,7 +4,9 @@
  *   const { values, files, stats } = await ingest({ rawDir: 'raw' });
  *
  * The source registry (schemas/sources.ts; default `<rawDir>/sources.json`) says which files and sheets feed
- * which raw indicators and in which layout. Every registered file is opened safely (size and zip limits,
+ * which raw indicators and in which layout; its file patterns are matched against the one list of raw files
+ * (pipelines/shared/raw-files.ts: regular files inside the raw folder; links out of it, FIFOs, devices are
+ * refused) in linear time (./pattern.ts). Every registered file is opened safely (size and zip limits,
  * container checks), parsed once, and read by the adapter of its layout (pipelines/ingest/yearbook.ts, eps.ts,
  * long-panel.ts). Each staged value is one source cell with its provenance (file relative to rawDir, sheet,
  * A1 cell, file sha256). Bad input stops the run with an IngestError: one line naming file, sheet, cell and
@@ -13,19 +15,20 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import pLimit from 'p-limit';
 import { z } from 'zod';
 import { StagedValue } from '../../schemas/staged.ts';
 import { loadRegistry, parseRegistry, type Registry, type RegistryInput, type Source } from '../../schemas/sources.ts';
 import { provinces } from '../../reference/index.ts';
+import { DOCUMENTATION_FILE, listRawFiles, readRawFile, type RawFile } from '../shared/raw-files.ts';
 import { normLabel } from './cells.ts';
 import { ProvinceIndex, type AdapterContext } from './common.ts';
 import { IngestError } from './errors.ts';
 import { DEFAULT_LIMITS, decodeCsv, getSheet, parseCsv, readWorkbook, type IngestLimits } from './files.ts';
 import { csvTable, sheetTable, type Table } from './table.ts';
 import { readLayout } from './layouts/index.ts';
+import { compilePattern, type PatternGroups } from './pattern.ts';
 
 export { IngestError } from './errors.ts';
 export { DEFAULT_LIMITS, type IngestLimits } from './files.ts';
@@ -50,6 +53,8 @@ export interface IngestFilesOptions extends IngestOptions {
   /** sha256 of a file the caller has just hashed (the pipeline, for its fingerprint): a file found in `reuse` by
    *  it is not read again */
   knownSha?: (path: string) => string | undefined;
+  /** called once with the raw files that no registry source reads (documentation files and the registry aside) */
+  onUnclaimed?: (paths: string[]) => void;
 }
 
 /** One file of an ingest: its values, or null when `reuse` had them. */
@@ -77,37 +82,9 @@ export interface IngestedFile {
 export interface IngestResult {
   values: StagedValue[];
   files: IngestedFile[];
+  /** raw files that no registry source reads */
+  unclaimed: string[];
   stats: { files: number; sheets: number; cells: number; values: number; seconds: number };
-}
-
-/** Files under rawDir, relative, '/' separated, NFC; hidden files and Excel lock files (~$x.xlsx) skipped. */
-async function listFiles(rawDir: string): Promise<string[]> {
-  const out: string[] = [];
-  const walk = async (dir: string): Promise<void> => {
-    const entries = await readdir(dir, { withFileTypes: true });
-    for (const e of entries) {
-      if (e.name.startsWith('.') || e.name.startsWith('~$')) continue;
-      const full = join(dir, e.name);
-      if (e.isDirectory()) await walk(full);
-      else if (e.isFile()) out.push(relative(rawDir, full).split(sep).join('/').normalize('NFC'));
-    }
-  };
-  await walk(rawDir);
-  return out.sort();
-}
-
-/** Registry file pattern → regex with named groups edition/year. */
-export function patternRegex(pattern: string): RegExp {
-  const parts = pattern.normalize('NFC').split(/(\{edition\}|\{year\}|\*)/);
-  const body = parts
-    .map((p) => {
-      if (p === '{edition}') return '(?<edition>\\d{4})';
-      if (p === '{year}') return '(?<year>\\d{4})';
-      if (p === '*') return '[^/]*';
-      return p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    })
-    .join('');
-  return new RegExp(`^${body}$`);
 }
 
 function findSheet(names: string[], wanted: string | string[]): string | undefined {
@@ -119,8 +96,7 @@ function findSheet(names: string[], wanted: string | string[]): string | undefin
   return undefined;
 }
 
-function yearFromName(src: Source, m: RegExpExecArray, file: string): number | null {
-  const g = m.groups ?? {};
+function yearFromName(src: Source, g: PatternGroups, file: string): number | null {
   let year: number | null = null;
   if (g.edition !== undefined && src.layout === 'yearbook') year = Number(g.edition) - src.edition_offset;
   else if (g.year !== undefined) year = Number(g.year);
@@ -138,11 +114,11 @@ function checkDims(t: Table, limits: IngestLimits): void {
 
 interface FileTask {
   path: string;
+  file: RawFile;
   reads: Array<{ src: Source; year: number | null }>;
 }
 
 async function ingestFile(
-  rawDir: string,
   task: FileTask,
   limits: IngestLimits,
   prov: ProvinceIndex,
@@ -156,12 +132,10 @@ async function ingestFile(
     const known = reuse(key);
     if (known) return { key, file: known, values: null };
   }
-  const full = join(rawDir, ...task.path.split('/'));
-  const st = await stat(full);
-  if (st.size > limits.maxFileBytes) {
-    throw new IngestError({ file: task.path }, `expected at most ${limits.maxFileBytes} bytes (limits.maxFileBytes), the file has ${st.size}`);
+  if (task.file.size > limits.maxFileBytes) {
+    throw new IngestError({ file: task.path }, `expected at most ${limits.maxFileBytes} bytes (limits.maxFileBytes), the file has ${task.file.size}`);
   }
-  const buf = await readFile(full);
+  const buf = readRawFile(task.file, limits.maxFileBytes);
   const sha256 = createHash('sha256').update(buf).digest('hex');
   const key = keyOf(sha256);
   const known = reuse?.(key);
@@ -259,31 +233,35 @@ export async function ingestFiles(opts: IngestFilesOptions): Promise<FileOutcome
     throw new IngestError({ file: typeof opts.registry === 'object' ? '(registry option)' : registryPath }, (e as Error).message.replace(/^source registry \S+: /, 'source registry: '));
   }
 
-  const all = await listFiles(opts.rawDir);
+  const all = listRawFiles(opts.rawDir);
   const tasks = new Map<string, FileTask>();
   for (const src of registry.sources) {
-    const re = patternRegex(src.file);
+    const match = compilePattern(src.file);
     let matched = 0;
-    for (const path of all) {
-      const m = re.exec(path);
-      if (!m) continue;
+    for (const file of all) {
+      const groups = match(file.path);
+      if (!groups) continue;
       matched++;
-      const year = yearFromName(src, m, path);
-      const task = tasks.get(path) ?? { path, reads: [] };
+      const year = yearFromName(src, groups, file.path);
+      const task = tasks.get(file.path) ?? { path: file.path, file, reads: [] };
       task.reads.push({ src, year });
-      tasks.set(path, task);
+      tasks.set(file.path, task);
     }
     if (matched === 0 && !src.optional) {
       throw new IngestError({ file: src.file }, `expected at least one file matching the pattern of source '${src.id}' under ${opts.rawDir}, found none (set "optional": true to allow)`);
     }
   }
+  // a file no source reads is not an error (notes, an old export), but it must not go unnoticed
+  const registryFile = typeof opts.registry === 'string' || opts.registry === undefined ? resolve(registryPath) : '';
+  const unclaimed = all.filter((f) => !tasks.has(f.path) && !DOCUMENTATION_FILE.test(f.path) && resolve(opts.rawDir, f.path) !== registryFile);
+  opts.onUnclaimed?.(unclaimed.map((f) => f.path));
 
   const prov = new ProvinceIndex(provinces());
   const limit = pLimit(Math.max(1, opts.concurrency ?? 3));
   const ordered = [...tasks.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   let done = 0;
   const results = await Promise.all(ordered.map((task) => limit(async () => {
-    const r = await ingestFile(opts.rawDir, task, limits, prov, opts.reuse, opts.knownSha);
+    const r = await ingestFile(task, limits, prov, opts.reuse, opts.knownSha);
     opts.onFile?.(++done, ordered.length);
     return r;
   })));
@@ -318,7 +296,8 @@ export function duplicateError(
 /** Every registered file read into memory: values with provenance, one record per file. */
 export async function ingest(opts: IngestOptions): Promise<IngestResult> {
   const t0 = performance.now();
-  const results = await ingestFiles(opts);
+  let unclaimed: string[] = [];
+  const results = await ingestFiles({ ...opts, onUnclaimed: (paths) => { unclaimed = paths; } });
   const values: StagedValue[] = [];
   for (const r of results) for (const v of r.values!) values.push(v);
 
@@ -336,6 +315,7 @@ export async function ingest(opts: IngestOptions): Promise<IngestResult> {
   return {
     values,
     files,
+    unclaimed,
     stats: {
       files: files.length,
       sheets: files.reduce((s, f) => s + f.sheets, 0),

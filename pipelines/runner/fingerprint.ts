@@ -1,31 +1,16 @@
 // Hashes a fingerprint is made of: file bytes, table contents. (A stage's code: code-graph.ts.)
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
 import type { StageDb } from '../shared/db.ts';
+import { listRawFiles, readRawFile } from '../shared/raw-files.ts';
 
 
 export const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
-/** Every file under the given paths (files or folders), sorted, relative to `root`. */
-export function listFiles(root: string, paths: string[]): string[] {
-  const out: string[] = [];
-  const walk = (abs: string) => {
-    if (!existsSync(abs)) return;
-    const st = statSync(abs);
-    if (st.isDirectory()) {
-      for (const name of readdirSync(abs).sort()) if (!name.startsWith('.')) walk(join(abs, name));
-    } else out.push(relative(root, abs));
-  };
-  for (const p of paths) walk(resolve(root, p));
-  return [...new Set(out)].sort();
-}
-
-/** Hashes of files: [{path, sha256}] with paths relative to root. */
-export function fileHashes(root: string, paths: string[]): Array<{ path: string; sha256: string; bytes: number }> {
-  return listFiles(root, paths).map((path) => {
-    const bytes = readFileSync(join(root, path));
-    return { path, sha256: sha256(bytes), bytes: bytes.length };
+/** Hashes of the files of a raw folder (the one list of pipelines/shared/raw-files.ts), paths relative to it. */
+export function fileHashes(rawDir: string): Array<{ path: string; sha256: string; bytes: number }> {
+  return listRawFiles(rawDir).map((f) => {
+    const bytes = readRawFile(f);
+    return { path: f.path, sha256: sha256(bytes), bytes: bytes.length };
   });
 }
 

@@ -1,11 +1,12 @@
 // Whether a stage runs: its fingerprint (code from its import graph, the settings it declares, its inputs)
 // against the one recorded by the last build, and whether what it left is still there.
-import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PipelineSettings } from '../../schemas/settings.ts';
 import type { DataTestResult, DataTestRun } from '../shared/data-tests.ts';
 import { codeFingerprint } from './code-graph.ts';
-import { combine, listFiles, sha256 } from './fingerprint.ts';
+import { DOCUMENTATION_FILE, listRawFiles, readRawFile } from '../shared/raw-files.ts';
+import { combine, sha256 } from './fingerprint.ts';
 import type { StageRecord } from './run-record.ts';
 import type { Stage, StageReport } from './stage.ts';
 
@@ -41,17 +42,14 @@ export function fingerprintParts(stage: Stage, settings: PipelineSettings, input
   };
 }
 
-/** Files in the raw folder that document the data rather than feed the ingest stage. */
-const NOT_INPUTS = /(^|\/)(TRUTH\.md|truth\.json|README[^/]*)$/i;
-
-/** Every raw file with its sha256. A file over `maxBytes` is not read (ingest refuses it with one line); it is
+/** Every raw file with its sha256 (the list the ingest stage reads: pipelines/shared/raw-files.ts; a link out of
+ *  the raw folder, a FIFO, a device… stops the run with one line before anything is read). Files that document
+ *  the data are not inputs. A file over `maxBytes` is not read (ingest refuses it with one line); it is
  *  fingerprinted by size and modification time instead. */
 export function rawInputs(rawDir: string, maxBytes: number): StageRecord['inputs'] {
-  return listFiles(rawDir, ['.']).filter((f) => !NOT_INPUTS.test(f)).map((path) => {
-    const full = join(rawDir, path);
-    const st = statSync(full);
-    if (st.size > maxBytes) return { path, sha256: `unread:${st.size}:${st.mtimeMs}` };
-    return { path, sha256: sha256(readFileSync(full)) };
+  return listRawFiles(rawDir).filter((f) => !DOCUMENTATION_FILE.test(f.path)).map((f) => {
+    if (f.size > maxBytes) return { path: f.path, sha256: `unread:${f.size}:${f.mtimeMs}` };
+    return { path: f.path, sha256: sha256(readRawFile(f)) };
   });
 }
 

@@ -16,6 +16,7 @@ import { formatLine, versions, type RunRecord, type StageRecord } from './run-re
 import { SideWork } from './side-work.ts';
 import { Handoff, type Stage, type StageContext, type StageReport } from './stage.ts';
 import { recoverSwap } from './swap.ts';
+import { faultPoint } from './faults.ts';
 
 export type { RunRecord, StageRecord } from './run-record.ts';
 
@@ -181,6 +182,7 @@ async function runStage(run: Run, stage: Stage, dry: boolean): Promise<void> {
 
   const t0 = performance.now();
   const report = await runWithProgress(run, stage, record);
+  faultPoint(`after:${stage.name}` as Parameters<typeof faultPoint>[0]);
   const seconds = (performance.now() - t0) / 1000;
   record.seconds = seconds;
   record.report = report;
@@ -311,27 +313,18 @@ async function collectTestFailures(db: StageDb, metas: Map<string, StageMeta>): 
   ], rows);
 }
 
-/** The run's record: the runs log, the warehouse's `runs` table when nothing else wrote it, run_results.json, and
- *  the hashes of what the publishing stages left. */
+/** The run's record (the runs log, run_results.json) and the hashes of what the publishing stages wrote. A run
+ *  that published nothing never writes into the published files: readers may have them open; the warehouse's
+ *  `runs` table gets every run from the log the next time the warehouse is written. */
 async function finishRun(run: Run, wholeBuild: boolean): Promise<void> {
   const { record, cacheDir, outDir } = run;
   mkdirSync(cacheDir, { recursive: true });
   appendFileSync(join(cacheDir, 'runs.jsonl'), JSON.stringify(record) + '\n');
   for (const stage of STAGES.filter((s) => s.publishes)) {
     const ran = record.stages.find((s) => s.stage === stage.name);
-    if (record.status !== 'success' || !ran || !wholeBuild) continue;
-    const published = stage.publishes!;
-    // a run that wrote the warehouse has recorded itself there (as of its commit point)
-    if (ran.status !== 'ran' && stage.recordRun && published.every((f) => existsSync(join(outDir, f)))) {
-      try {
-        await stage.recordRun(outDir, join(cacheDir, 'runs.jsonl'));
-      } catch (e) {
-        // the new warehouse is in place; a reader that opened it this instant holds its file lock
-        run.log(`${stage.name.padEnd(10)} runs table not updated (${(e as Error).message.split('\n')[0]}); the next run records it`);
-      }
-    }
+    if (record.status !== 'success' || ran?.status !== 'ran' || !wholeBuild) continue;
     const meta = readMeta(cacheDir, stage.name);
-    if (meta) writeJsonAtomic(join(cacheDir, `${stage.name}.json`), { ...meta, published: publishedHashes(outDir, published) });
+    if (meta) writeJsonAtomic(join(cacheDir, `${stage.name}.json`), { ...meta, published: publishedHashes(outDir, stage.publishes!) });
   }
   writeJsonAtomic(join(outDir, 'run_results.json'), record);
 }

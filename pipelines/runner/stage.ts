@@ -104,8 +104,6 @@ export interface Stage {
    *  tests passed; it is skipped only while these files still hold what it wrote */
   publishes?: string[];
   early?: EarlyStart;
-  /** a publishing stage that was skipped records the run in what it published (the warehouse's runs table) */
-  recordRun?: (outDir: string, runsLog: string) => Promise<void>;
   /** recompute its outputs cheaply (instead of caching them) when a later stage needs them and the stage was skipped */
   restore?: (ctx: StageContext) => Promise<void>;
   run(ctx: StageContext): Promise<StageReport>;

@@ -3,6 +3,7 @@
 // journal leaves the previous files as they were; one killed after it is rolled forward by the next run.
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { faultPoint } from './faults.ts';
 
 const JOURNAL = '.swap.json';
 
@@ -11,10 +12,11 @@ export function commitSwap(outDir: string, tmp: string, files: string[]): void {
   const journal = join(outDir, JOURNAL);
   writeFileSync(journal + '.new', JSON.stringify({ tmp, files }));
   renameSync(journal + '.new', journal);
-  finishSwap(outDir, tmp, files);
+  faultPoint('swap:journal-written');
+  finishSwap(outDir, tmp, files, () => faultPoint('swap:half-renamed'));
 }
 
-function finishSwap(outDir: string, tmp: string, files: string[]): void {
+function finishSwap(outDir: string, tmp: string, files: string[], afterFirst: () => void = () => {}): void {
   // the database last: it is what readers open first. A write-ahead log left next to the previous database
   // (a run killed while recording itself in the runs table) belongs to that file: it must not be replayed
   // into the new one
@@ -22,6 +24,7 @@ function finishSwap(outDir: string, tmp: string, files: string[]): void {
     if (!existsSync(join(tmp, file))) continue;
     if (file.endsWith('.duckdb')) rmSync(join(outDir, `${file}.wal`), { force: true });
     renameSync(join(tmp, file), join(outDir, file));
+    if (file === files[0]) afterFirst();
   }
   rmSync(join(outDir, JOURNAL), { force: true });
 }

@@ -16,8 +16,9 @@ export class StageDb {
     return new StageDb(this.instance, await this.instance.connect(), false);
   }
 
-  static async open(path = ':memory:'): Promise<StageDb> {
-    const instance = await DuckDBInstance.create(path, { threads: '2' });
+  /** `readOnly`: DuckDB's read-only access mode (other readers are not locked out, nothing can be written). */
+  static async open(path = ':memory:', options: { readOnly?: boolean } = {}): Promise<StageDb> {
+    const instance = await DuckDBInstance.create(path, { threads: '2', ...(options.readOnly ? { access_mode: 'READ_ONLY' } : {}) });
     return new StageDb(instance, await instance.connect());
   }
 

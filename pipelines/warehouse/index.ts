@@ -8,10 +8,11 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSyn
 import { join, resolve } from 'node:path';
 import { catalogue } from '../../schemas/catalogue.ts';
 import { handoffKey, type Stage, type StageContext, type StageReport } from '../runner/stage.ts';
-import { sqlIdent, sqlString, StageDb } from '../shared/db.ts';
+import { sqlIdent, sqlString, type StageDb } from '../shared/db.ts';
 import { combine } from '../runner/fingerprint.ts';
 import { codeFingerprint } from '../runner/code-graph.ts';
 import { commitSwap, recoverSwap, removeStaleTemps } from '../runner/swap.ts';
+import { faultPoint } from '../runner/faults.ts';
 import { HARMONIZED_PARTS, type WarehousePart } from '../harmonize/handoff.ts';
 
 /** Tables of the run's database that the warehouse keeps, with what they are for. */
@@ -172,6 +173,7 @@ export async function writeWarehouse(ctx: StageContext): Promise<StageReport> {
         .then((ipc) => writeFileSync(join(tmp, 'panel.arrow'), ipc)),
     ]);
 
+    faultPoint('warehouse:temp-written');
     // Commit point: the journal names the complete new files; from here on a killed run is rolled forward
     // by the next one (recoverSwap), before it, the previous warehouse stays as it was.
     commitSwap(outDir, tmp, [...PANEL_FILES, WAREHOUSE_FILE]);
@@ -283,7 +285,6 @@ export const warehouseStage: Stage = {
   outputs: [], settings: [], tests: [],
   publishes: [WAREHOUSE_FILE, ...PANEL_FILES],
   run: writeWarehouse,
-  recordRun: recordSkippedRun,
   // the tables that need nothing after clean are written (and checkpointed) while derive and transform run,
   // on a connection of their own
   early: {
@@ -305,14 +306,3 @@ export const warehouseStage: Stage = {
   },
 };
 
-/** After a run that did not write the warehouse (nothing changed): add it to the warehouse's `runs` table. */
-async function recordSkippedRun(outDir: string, runsLog: string): Promise<void> {
-  const db = await StageDb.open(join(outDir, WAREHOUSE_FILE));
-  try {
-    await db.run('BEGIN TRANSACTION');
-    await writeRunsTable(db, 'main', [runsLog]);
-    await db.run('COMMIT');
-  } finally {
-    db.close();
-  }
-}

@@ -1,6 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { absorbedDof, connectedComponents, isNested } from '../../econometrics/dof.ts';
-import type { Grouping } from '../../econometrics/frame.ts';
+import { absorbedDof, connectedComponents, exactFeRank, isNested, pairwiseRedundant } from '../../econometrics/dof.ts';
+import { buildSample, type Grouping } from '../../econometrics/frame.ts';
+import { estimateFe } from '../../econometrics/models/feols.ts';
+import { frameFor, relErr, repoRoot } from './reference-helpers.ts';
 
 const g = (name: string, codes: number[]): Grouping => ({ name, codes: Int32Array.from(codes), levels: Math.max(...codes) + 1 });
 
@@ -13,10 +17,32 @@ describe('absorbed degrees of freedom', () => {
     expect(connectedComponents(worker, firm)).toBe(2);
   });
 
-  it('first effect all levels, second minus one per component, further ones minus one', () => {
-    expect(absorbedDof([worker, firm], null).total).toBe(4 + 3 - 2);
+  it('first effect all levels, second minus one per component; pairwise: further ones minus the most components', () => {
+    expect(absorbedDof([worker, firm], null)).toMatchObject({ total: 4 + 3 - 2, rule: 'exact' });
     const third = g('t', [0, 1, 0, 1, 0, 1, 0]);
-    expect(absorbedDof([worker, firm, third], null).total).toBe(4 + 3 - 2 + 1);
+    // components(worker, t) = 1 (worker 3 links t0 and t1), components(firm, t) = 1
+    expect(pairwiseRedundant([worker, firm, third])).toEqual([0, 2, 1]);
+    expect(absorbedDof([worker, firm, third], null, { maxExactWork: 0 })).toMatchObject({ total: 4 + 3 - 2 + 1, rule: 'pairwise' });
+    expect(absorbedDof([worker, firm, third], null)).toMatchObject({ total: bareissRank(dummies([worker, firm, third])), rule: 'exact' });
+  });
+
+  it('exact rank of three and four effects equals an exact integer elimination of the dummy matrix', () => {
+    let seed = 7;
+    const rand = (k: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648) % k);
+    for (let trial = 0; trial < 40; trial++) {
+      const n = 12 + rand(20);
+      const nfe = 3 + rand(2);
+      const fes: Grouping[] = [];
+      for (let f = 0; f < nfe; f++) {
+        const k = 2 + rand(6);
+        // dense codes 0..levels-1 (every level present)
+        const raw = Array.from({ length: n }, (_, i) => (i < k ? i : rand(k)));
+        fes.push(g(`f${f}`, raw));
+      }
+      const exact = exactFeRank(fes)!;
+      expect(exact.rank, `trial ${trial}`).toBe(bareissRank(dummies(fes)));
+      expect(fes.reduce((s, fe) => s + fe.levels, 0) - exact.redundant.reduce((a, b) => a + b, 0)).toBe(exact.rank);
+    }
   });
 
   it('leaves out effects nested in the cluster variable but keeps the constant', () => {
@@ -27,5 +53,95 @@ describe('absorbed degrees of freedom', () => {
     expect(d.total).toBe(3); // firm levels, the constant included in the first counted effect
     expect(d.perFe[0]).toMatchObject({ nestedInCluster: true, redundant: 4 });
     expect(absorbedDof([worker], cluster).total).toBe(1);
+  });
+});
+
+/** n × Σ levels 0/1 matrix of the effects' dummies */
+function dummies(fes: Grouping[]): bigint[][] {
+  const n = fes[0].codes.length;
+  return Array.from({ length: n }, (_, i) => fes.flatMap((fe) => Array.from({ length: fe.levels }, (_, l) => (fe.codes[i] === l ? 1n : 0n))));
+}
+
+/** Rank by fraction-free Gaussian elimination (Bareiss) in exact integer arithmetic. */
+function bareissRank(rows: bigint[][]): number {
+  const a = rows.map((r) => r.slice());
+  const m = a.length;
+  const n = a[0].length;
+  let rank = 0;
+  let prev = 1n;
+  for (let col = 0; col < n && rank < m; col++) {
+    const p = a.findIndex((r, i) => i >= rank && r[col] !== 0n);
+    if (p < 0) continue;
+    [a[rank], a[p]] = [a[p], a[rank]];
+    for (let i = rank + 1; i < m; i++) {
+      for (let j = col + 1; j < n; j++) a[i][j] = (a[rank][col] * a[i][j] - a[i][col] * a[rank][j]) / prev;
+      a[i][col] = 0n;
+    }
+    prev = a[rank][col];
+    rank++;
+  }
+  return rank;
+}
+
+// Three fixed effects (cityno + year + grp^year on du2021): the absorbed degrees of freedom, and with them the
+// SEs, adjusted R² and RMSE, against lm() with the dummies (test/fixtures/r/dof-three-fe.R → .json).
+interface DofCase {
+  id: string;
+  data: string;
+  formula: string;
+  vcov: string;
+  where: string | null;
+  nobs: number;
+  /** fit$rank of lm with the dummies */
+  rank: number;
+  /** rank of [1, dummies of the three effects] */
+  fe_rank: number;
+  dof_k: number;
+  ssr: number;
+  r2: number;
+  r2_adj: number;
+  rmse: number;
+  coefficients: Record<string, { estimate: number; se: number }>;
+}
+
+const ref: { cases: DofCase[] } = JSON.parse(readFileSync(join(repoRoot, 'test/fixtures/r/dof-three-fe.json'), 'utf8'));
+
+describe('three fixed effects: K matches the rank of lm with dummies', () => {
+  for (const c of ref.cases) {
+    it(`${c.id}: ${c.formula} [${c.vcov}]`, async () => {
+      const frame = await frameFor(c);
+      const d = estimateFe(frame, c.formula, { vcov: c.vcov as never });
+      const res = d.result;
+      expect(res.nobs).toBe(c.nobs);
+      expect(res.vcov.dof_k).toBe(c.dof_k);
+      expect(res.vcov.dof_rule).toBe('exact');
+      expect(exactFeRank(d.sample.fixedEffects)!.rank).toBe(c.fe_rank);
+      expect(absorbedDof(d.sample.fixedEffects, null).total + Object.keys(c.coefficients).length).toBe(c.rank);
+      for (const [name, r] of Object.entries(c.coefficients)) {
+        expect(relErr(res.coefficients[name].estimate, r.estimate), `${name} estimate`).toBeLessThan(1e-8);
+        expect(relErr(res.coefficients[name].se, r.se), `${name} se`).toBeLessThan(1e-6);
+      }
+      expect(relErr(res.ssr, c.ssr)).toBeLessThan(1e-8);
+      expect(relErr(res.r2, c.r2)).toBeLessThan(1e-8);
+      expect(relErr(res.r2_adj, c.r2_adj)).toBeLessThan(1e-6);
+      expect(relErr(res.rmse, c.rmse)).toBeLessThan(1e-6);
+    });
+  }
+
+  it("falls back to reghdfe's pairwise rule when the exact rank is too costly, and says so", async () => {
+    const c = ref.cases.find((x) => x.id === 'three_fe_iid')!;
+    const frame = await frameFor(c);
+    const sample = buildSample(frame, ['lngti'], [['cityno'], ['year'], ['grp', 'year']], null);
+    const pairwise = absorbedDof(sample.fixedEffects, null, { maxExactWork: 0 });
+    expect(pairwise.rule).toBe('pairwise');
+    // reghdfe: cityno all 105; year loses max(1, components(cityno, year) = 1) = 1; grp^year loses
+    // max(components(cityno, grp^year) = 7 groups, components(year, grp^year) = 14 years) = 14
+    expect(pairwise.perFe.map((f) => f.redundant)).toEqual([0, 1, 14]);
+    expect(pairwise.total).toBe(105 + 13 + 84);
+    const exact = absorbedDof(sample.fixedEffects, null);
+    expect(exact.rule).toBe('exact');
+    expect(exact.total).toBe(c.fe_rank);
+    // the exact count: grp^year spans year (13 more redundant) and shares the 7 group means with cityno
+    expect(exact.perFe.map((f) => f.redundant)).toEqual([0, 1, 20]);
   });
 });

@@ -85,9 +85,9 @@ export { encodeGbk } from './gbk.ts';
 const CLI = ['--import', 'tsx', join(PROJECT, 'cli', 'pipeline.ts')];
 
 /** The pipeline CLI to completion: exit code, stdout, stderr. */
-export function runCli(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [...CLI, ...args], { cwd: PROJECT, encoding: 'utf8', timeout: 120_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+export function runCli(args: string[], env: Record<string, string> = {}): { status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [...CLI, ...args], { cwd: PROJECT, encoding: 'utf8', timeout: 120_000, env: { ...process.env, ...env } });
+  return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** The pipeline CLI as a child process, its stdout collected as it arrives. */

@@ -1,9 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { formatTable } from '../../../econometrics/report/etable.ts';
+import { formatPValue, formatTable } from '../../../econometrics/report/etable.ts';
 import { fitFe } from '../../../econometrics/models/feols.ts';
 import { frameFromColumns } from '../../../econometrics/frame.ts';
 
 describe('formatTable', () => {
+  it('prints tiny p-values with their digits, never as 0', () => {
+    expect(formatPValue(0.04567)).toBe('0.046');
+    expect(formatPValue(3.456e-14)).toBe('3.46e-14');
+    expect(formatPValue(1.2e-250)).toBe('1.20e-250');
+    expect(formatPValue(0)).toBe('<1e-300');
+    expect(formatPValue(NaN)).toBe('.');
+  });
+
   it('prints coefficients, significance stars, omitted terms and fit statistics', () => {
     const n = 40;
     const g = Array.from({ length: n }, (_, i) => i % 4);

@@ -59,6 +59,23 @@ describe('clean', () => {
     expect(report.tables.clean_kept).toBe(3);
   });
 
+  it('a two-year gap between unequal neighbours: each year weighted by its distance (hand-computed)', async () => {
+    // 2011 = 100, 2012 and 2013 missing, 2014 = 400: linear interpolation gives 200 and 300 (reversed weights
+    // would give 300 and 200)
+    const edited = harmonizedRows((r) => {
+      if (r.indicator !== 'sci_exp' || r.city_code !== '370200') return r;
+      if (r.year === 2012 || r.year === 2013) return null;
+      return { ...r, value: r.year === 2011 ? 100 : 400 };
+    });
+    ctx = await fixtureContext(edited, { maxInterpolatedGap: 2 });
+    await clean(ctx);
+    expect(await valueOf(ctx, '370200', 2012, 'sci_exp')).toEqual({ value: 200, method: 'interpolated' });
+    expect(await valueOf(ctx, '370200', 2013, 'sci_exp')).toEqual({ value: 300, method: 'interpolated' });
+    const rows = await ctx.db.rows<{ year: number; value: number; from_year: number; to_year: number }>(
+      "SELECT year, value, from_year, to_year FROM quality_imputations WHERE city_code = '370200' AND indicator = 'sci_exp' ORDER BY year");
+    expect(rows).toEqual([{ year: 2012, value: 200, from_year: 2011, to_year: 2014 }, { year: 2013, value: 300, from_year: 2011, to_year: 2014 }]);
+  });
+
   it('interpolates interior gaps up to maxInterpolatedGap years and leaves longer ones missing', async () => {
     const gap = harmonizedRows((r) =>
       r.indicator === 'edu_exp' && r.city_code === '370100' && (r.year === 2012 || r.year === 2013) ? null : r);

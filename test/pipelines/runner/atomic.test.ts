@@ -1,5 +1,7 @@
 // A run killed at any moment leaves the previous warehouse readable and unchanged; the next run recovers
 // (stale lock, temporary folder, half-written cache, a committed swap); two runs cannot build the same folder.
+// Kills are deterministic: the run dies at a named point (PIPELINE_FAULT, pipelines/runner/faults.ts), never
+// after a delay, so every case runs the same way on a fast or a slow machine and each test stands alone.
 // The killed runs build a different raw folder (the sample plus the 2024 edition) than the warehouse they would
 // replace, so a partial swap would show in the file hashes and in the panel.
 import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -7,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeSample } from '../../../generator/generate.ts';
 import { runPipeline } from '../../../pipelines/runner/run.ts';
+import { FAULT_POINTS } from '../../../pipelines/runner/faults.ts';
 import {
   copySampleRaw, newOutDir, panelHash, parquetPanelHash, runCli, startCli, SWAPPED_FILES, waitForOutput, warehouseFiles,
 } from '../../helpers/rebuild.ts';
@@ -32,27 +35,25 @@ afterAll(() => {
   for (const d of [rawA, rawB, out]) if (d) rmSync(d, { recursive: true, force: true });
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const temps = () => readdirSync(out).filter((f) => f.startsWith('.tmp-'));
 
 /** The previous warehouse is there, byte for byte, and a reader gets the previous panel. */
-async function unchanged(): Promise<void> {
+async function unchanged(files = before, panel = panelA): Promise<void> {
   expect(existsSync(join(out, '.swap.json')), 'no committed swap is pending').toBe(false);
-  expect(warehouseFiles(out)).toEqual(before);
-  expect(await panelHash(out)).toEqual(panelA);
-  expect(await parquetPanelHash(out)).toEqual(panelA);
+  expect(warehouseFiles(out)).toEqual(files);
+  expect(await panelHash(out)).toEqual(panel);
+  expect(await parquetPanelHash(out)).toEqual(panel);
 }
 
-/** Start a full build of rawB, SIGKILL it when `when` resolves, check the warehouse; returns the killed pid. */
-async function killAt(when: (p: ReturnType<typeof startCli>) => Promise<unknown>): Promise<{ pid: number; output: string }> {
-  const p = startCli(['--raw', rawB, '--out', out, '--full']);
-  await when(p);
-  const pid = p.child.pid!;
-  p.child.kill('SIGKILL');
-  const code = await p.exited;
-  expect(code, `the run finished before it was killed:\n${p.output()}`).toBeNull();
-  await unchanged();
-  return { pid, output: p.output() };
+/** A full build of rawB that dies at `point` (before the commit point): the warehouse is checked unchanged. */
+async function killAt(point: string): Promise<void> {
+  // whatever an earlier test left: the warehouse as it is now must survive
+  const files = warehouseFiles(out);
+  const panel = await panelHash(out);
+  expect(panel).toEqual(panelA);
+  const r = runCli(['--raw', rawB, '--out', out, '--full'], { PIPELINE_FAULT: point });
+  expect(r.signal, `the run did not die at ${point}:\n${r.stdout}${r.stderr}`).toBe('SIGKILL');
+  await unchanged(files, panel);
 }
 
 describe('a run killed at any moment', () => {
@@ -79,28 +80,13 @@ describe('a run killed at any moment', () => {
     expect(dry.status).toBe('dry-run');
   });
 
-  it('killed when a stage line appears (clean, transform)', async () => {
-    await killAt((p) => waitForOutput(p, /^clean /m));
-    await killAt((p) => waitForOutput(p, /^transform /m));
-  });
-
-  it('killed during the warehouse stage: the new database is being written in the temporary folder', async () => {
-    const { pid } = await killAt(async (p) => {
-      for (;;) {
-        const tmp = temps().find((t) => t.startsWith(`.tmp-${p.child.pid}-`));
-        if (tmp && existsSync(join(out, tmp, 'warehouse.duckdb'))) return;
-        if (p.child.exitCode !== null) return;
-        await sleep(5);
-      }
-    });
-    expect(temps().some((t) => t.startsWith(`.tmp-${pid}-`))).toBe(true);
-  });
-
-  it('killed at fixed delays', async () => {
-    for (const ms of [1500, 3000]) await killAt(() => sleep(ms));
+  it.each(FAULT_POINTS.filter((p) => !p.startsWith('swap:')))('killed at %s: the previous warehouse is unchanged', async (point) => {
+    await killAt(point);
+    if (point === 'warehouse:temp-written') expect(temps().length).toBeGreaterThan(0); // the new files were in the temporary folder
   });
 
   it('the next run recovers: stale lock taken over, temporary folders removed, the same panel as a fresh build', async () => {
+    await killAt('warehouse:temp-written');
     const lock = JSON.parse(readFileSync(join(out, '.lock'), 'utf8'));
     const run = await runPipeline({ rawDir: rawB, outDir: out, log: () => {} });
     expect(run.status).toBe('success');
@@ -147,8 +133,29 @@ describe('a run killed at any moment', () => {
       expect(existsSync(tmp)).toBe(false);
       expect(warehouseFiles(out)).toEqual(newFiles);
       expect(await panelHash(out)).toEqual(await panelHash(next));
+      // leave the first panel for the other tests, whatever their order
+      await runPipeline({ rawDir: rawA, outDir: out, log: () => {} });
     } finally {
       rmSync(next, { recursive: true, force: true });
+    }
+  });
+
+  it.each(['swap:journal-written', 'swap:half-renamed'])('killed at %s (after the commit point): the next run rolls the swap forward', async (point) => {
+    const own = newOutDir('atomic-swap');
+    try {
+      await runPipeline({ rawDir: rawA, outDir: own, log: () => {} });
+      const r = runCli(['--raw', rawB, '--out', own, '--full'], { PIPELINE_FAULT: point });
+      expect(r.signal).toBe('SIGKILL');
+      expect(existsSync(join(own, '.swap.json'))).toBe(true);
+      const run = await runPipeline({ rawDir: rawB, outDir: own, log: () => {} });
+      expect(run.recovered).toContain('completed the warehouse swap of a run killed after its commit point');
+      expect(existsSync(join(own, '.swap.json'))).toBe(false);
+      expect(readdirSync(own).filter((f) => f.startsWith('.tmp-'))).toEqual([]);
+      const panelB = await panelHash(own);
+      expect(panelB.rows).toBe(272 * 13);
+      expect(await parquetPanelHash(own)).toEqual(panelB);
+    } finally {
+      rmSync(own, { recursive: true, force: true });
     }
   });
 });

@@ -84,7 +84,7 @@ describe('a new yearbook edition (2024, data year 2023)', () => {
   let run: RunRecord;
 
   beforeAll(async () => {
-    before = new Map(fileHashes(raw, ['.']).map((f) => [f.path, f.sha256]));
+    before = new Map(fileHashes(raw).map((f) => [f.path, f.sha256]));
     // keep the 12-year warehouse to compare with
     oldOut = newOutDir('rebuild-old');
     for (const f of ['warehouse.duckdb']) writeFileSync(join(oldOut, f), readFileSync(join(out, f)));
@@ -95,7 +95,7 @@ describe('a new yearbook edition (2024, data year 2023)', () => {
   });
 
   it('adds the 2024 edition and the 2023 column/rows of the exports; the earlier editions are unchanged', () => {
-    const after = new Map(fileHashes(raw, ['.']).map((f) => [f.path, f.sha256]));
+    const after = new Map(fileHashes(raw).map((f) => [f.path, f.sha256]));
     const added = [...after.keys()].filter((p) => !before.has(p));
     const changed = [...after.keys()].filter((p) => before.has(p) && before.get(p) !== after.get(p) && !/^(README|TRUTH|truth)/.test(p));
     expect(added).toEqual(['yearbook/中国城市统计年鉴2024.xlsx']);
