@@ -3,6 +3,7 @@
  * (xlsx included: the writers pin workbook dates, so SheetJS output is byte-identical), then check that
  * ingest recovers every observation of the truth.
  */
+import { independentFactor } from '../helpers/units.ts';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -12,7 +13,7 @@ import { buildTruth } from '../../generator/truth.ts';
 import { STALE_VENDOR_CODES } from '../../generator/write-vendor.ts';
 import { reportedUnits } from '../../reference/index.ts';
 import { ingest } from '../../pipelines/ingest/read.ts';
-import { RAW_INDICATORS, UNIT_FACTORS } from '../../schemas/indicators.ts';
+import { RAW_INDICATORS } from '../../schemas/indicators.ts';
 import { tempDir } from '../pipelines/ingest/fixtures.ts';
 
 const RAW = join(import.meta.dirname, '..', '..', 'raw');
@@ -77,7 +78,7 @@ describe('ingest of the committed sample', () => {
       expect(code, `${v.file} ${v.cell}`).toBeDefined();
       const key = `${v.indicator}|${v.year}|${code}|${v.indicator === 'ecommerce_volume' ? '-' : v.scope}`;
       expect(got.has(key), key).toBe(false);
-      got.set(key, v.value === null ? null : v.value * UNIT_FACTORS[RAW_INDICATORS[v.indicator].unit][v.unit]);
+      got.set(key, v.value === null ? null : v.value * independentFactor(RAW_INDICATORS[v.indicator].unit, v.unit));
     }
     const expected = new Map<string, number | null>();
     for (const o of truth.city) expected.set(`${o.indicator}|${o.year}|${o.city_code}|${o.scope}`, o.value);

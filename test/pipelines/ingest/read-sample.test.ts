@@ -17,10 +17,16 @@ describe('ingest raw/ with the default registry', () => {
       byLayout.set(v.layout, (byLayout.get(v.layout) ?? 0) + 1);
     }
     expect([...bySource.keys()].sort()).toEqual(registry.sources.map((s) => s.id).sort());
-    // yearbook: 12 editions × ~297 units × (14 indicators 全市 + 2 市辖区); EPS: 3 city sheets × ~300 rows × 12 years + 31 provinces × 12
-    expect(byLayout.get('yearbook')).toBeGreaterThan(50_000);
-    expect(byLayout.get('eps')).toBeGreaterThan(10_000);
-    expect(byLayout.get('long')).toBeGreaterThan(3_000);
+    // exact counts of the generated sample (a lost row or cell shows here): EPS city sheets hold 298 units × 12
+    // years (3,576), the provincial e-commerce sheet 31 × 12 (372); each yearbook table reports 3,535 unit-years
+    // per indicator (the units each edition lists, summed over the 12 editions): 3, 5, 4, 1 and 3 indicators
+    // per table; the vendor AI-firm panel the same 3,535 unit-years
+    expect(Object.fromEntries(bySource)).toEqual({
+      'eps-patents-granted': 3576, 'eps-patent-applications': 3576, 'eps-express': 3576, 'eps-ecommerce': 372,
+      'vendor-ai-firms': 3535, 'yearbook-population-land': 3 * 3535, 'yearbook-economy': 5 * 3535,
+      'yearbook-finance': 4 * 3535, 'yearbook-education': 3535, 'yearbook-telecom': 3 * 3535,
+    });
+    expect(Object.fromEntries(byLayout)).toEqual({ yearbook: 16 * 3535, eps: 3 * 3576 + 372, long: 3535 });
     const keys = new Set(values.map((v) => `${v.source_id}|${v.indicator}|${v.scope}|${v.code_raw}|${v.name_raw}|${v.year}`));
     expect(keys.size).toBe(values.length);
     const cells = new Set(values.map((v) => `${v.file}|${v.sheet}|${v.cell}`));

@@ -335,7 +335,15 @@ describe('accepted by design: converted, the panel equals the uncorrupted build'
     if (accOut) rmSync(accOut, { recursive: true, force: true });
   });
 
+  /** The accepted build ran and wrote accOut: without it, accOut is a copy of the baseline and every check below
+   *  would pass on the baseline's values. */
+  const built = () => {
+    expect(error?.message).toBeUndefined();
+    expect(run.stages.at(-1)).toMatchObject({ stage: 'warehouse', status: 'ran' });
+  };
+
   const staged = async (key: string) => {
+    built();
     const { file, sheet, cell } = at[key];
     const rows = await queryWarehouse<{ value: number; unit: string; city_code: string; indicator: string; year: number }>(accOut,
       `SELECT value, unit, city_code, indicator, year FROM w.stg_values WHERE file = ${sqlString(file)} AND sheet = ${sqlString(sheet)} AND cell = ${sqlString(cell)}`);
@@ -345,6 +353,7 @@ describe('accepted by design: converted, the panel equals the uncorrupted build'
 
   /** clean_values of the accepted build against the baseline's: same rows, same values (relative 1e-12). */
   const cleanMatchesBaseline = async () => {
+    built();
     const db = await StageDb.open();
     try {
       await db.run(`ATTACH ${sqlString(join(out, 'warehouse.duckdb'))} AS b (READ_ONLY)`);
@@ -392,12 +401,14 @@ describe('accepted by design: converted, the panel equals the uncorrupted build'
   });
 
   it('extra columns and an extra sheet (named __proto__) are ignored', async () => {
+    built();
     expect((await staged('extra')).value).toBe(orig.extra);
     const [r] = await queryWarehouse<{ n: bigint }>(accOut, `SELECT count(*) n FROM w.stg_values WHERE sheet = '__proto__' OR name_raw IN ('__proto__', 'constructor')`);
     expect(Number(r.n)).toBe(0);
   });
 
   it('an extra column in an EPS export is ignored', async () => {
+    built();
     const q = `SELECT count(*) n, sum(hash(cell, value, city_code, year)) h FROM w.stg_values WHERE file = '${EXPRESS}'`;
     const [a] = await queryWarehouse<{ n: bigint; h: bigint }>(accOut, q);
     const [b] = await queryWarehouse<{ n: bigint; h: bigint }>(out, q);
@@ -406,6 +417,7 @@ describe('accepted by design: converted, the panel equals the uncorrupted build'
   });
 
   it('a renamed city whose code is known: mapped by its code (no crosswalk entry needed)', async () => {
+    built();
     const { file, sheet, cell } = at.renamed;
     const rows = await queryWarehouse<{ name_raw: string; city_code: string; mapping: string }>(accOut,
       `SELECT name_raw, city_code, mapping FROM w.stg_values WHERE file = ${sqlString(file)} AND sheet = ${sqlString(sheet)} AND cell = ${sqlString(cell)}`);
@@ -413,6 +425,7 @@ describe('accepted by design: converted, the panel equals the uncorrupted build'
   });
 
   it('a GBK CSV is decoded (and the bundled CSV starts with a UTF-8 BOM, also accepted)', async () => {
+    built();
     expect(readFileSync(join(SAMPLE_RAW, VENDOR)).subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
     const rows = await queryWarehouse<{ name_raw: string; value: number }>(accOut,
       `SELECT name_raw, value FROM w.stg_values WHERE file = '${VENDOR}' AND code_raw = '110000' AND year = 2011`);
