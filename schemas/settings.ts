@@ -10,6 +10,12 @@ export const PipelineSettings = z.object({
   /** last data year; by default the latest year any city-level source reports, so a new yearbook
    *  edition extends the panel by a year without changing settings */
   lastYear: z.number().int().optional(),
+  /** a year in which a required indicator is reported for fewer than this share of its units is a missing
+   *  edition or export: it is never interpolated. Trailing such years are left out of the panel (a scheduled
+   *  rebuild before every source has the new year); any other such year stops the run */
+  minYearCoverage: z.number().gt(0).max(1).default(0.5),
+  /** a value a power of ten away from its own series (quality_unit_slips): a warning, or an error */
+  unitSlips: z.enum(['warn', 'error']).default('warn'),
   /** boundary changes: add a predecessor (莱芜) into its successor for earlier years, or drop its rows */
   mergePolicy: z.enum(['merge', 'drop']).default('merge'),
   /** interior gaps of at most this many consecutive years are interpolated; longer ones stay missing */

@@ -33,6 +33,8 @@ export const CleanOutput = z.object({
   quality_imputations: z.number().int().nonnegative(),
   quality_drops: z.number().int().nonnegative(),
   clean_kept: z.number().int().positive(),
+  quality_coverage: z.number().int().positive(),
+  quality_unit_slips: z.number().int().nonnegative(),
 });
 
 export const DerivedRow = z.object({

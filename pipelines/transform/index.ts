@@ -5,6 +5,7 @@ import type { Stage, StageContext, StageReport } from '../runner/stage.ts';
 import { sqlIdent, sqlString } from '../shared/db.ts';
 import { DataError } from '../shared/errors.ts';
 import { validateTable } from '../shared/validate.ts';
+import { rawInputs } from '../derive/index.ts';
 import { quantileSorted } from '../../econometrics/stats/winsorize.ts';
 
 
@@ -41,9 +42,10 @@ export async function transform(ctx: StageContext): Promise<StageReport> {
       `SELECT * FROM (${checks.map((c, i) => `SELECT ${i} AS k, * FROM (${c})`).join(' UNION ALL ')}) ORDER BY k, city_code, year LIMIT 1`);
     if (bad.length > 0) {
       const b = bad[0];
+      const entry = entries.find((e) => e.name === b.variable)!;
       throw new DataError(
         { city: `${b.city_name} (${b.city_code})`, year: b.year, variable: b.variable },
-        `${b.transform} needs a value above ${b.floor}, found ${b.v}`,
+        `${b.transform} needs a value above ${b.floor}, found ${b.v}; ${entry.name} = ${entry.formula}: ${await rawInputs(db, b.city_code, b.year, entry.inputs)}`,
       );
     }
   }

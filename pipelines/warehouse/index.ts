@@ -24,6 +24,8 @@ export const WAREHOUSE_TABLES: Record<string, string> = {
   clean_values: 'indicators in canonical units per unit-year, with how each was obtained (observed/interpolated/carried/missing)',
   quality_imputations: 'every imputed cell',
   quality_drops: 'cities dropped by the drop rule, with the reason',
+  quality_coverage: 'per indicator and panel year: units, observed, imputed and missing cells, imputed share',
+  quality_unit_slips: 'observed values a power of ten away from their own series (possible unit slips), with the raw cell',
   derived: 'model variables in levels for every city (kept flag)',
   panel: 'the analysts\u2019 panel: kept city-years, model variables, heterogeneity groups, levels, winsorized copies',
   meta_catalogue: 'the variable catalogue used for this build',
@@ -37,7 +39,7 @@ export const WAREHOUSE_FILE = 'warehouse.duckdb';
 
 /** Tables that need nothing after the clean stage: a run may write them (and checkpoint them) while derive and
  *  transform run, see startWarehouse. */
-export const EARLY_TABLES = ['stg_values', 'clean_values', 'quality_imputations', 'quality_drops', 'stg_files', 'dim_city', 'dim_province'];
+export const EARLY_TABLES = ['stg_values', 'clean_values', 'quality_imputations', 'quality_drops', 'quality_coverage', 'quality_unit_slips', 'stg_files', 'dim_city', 'dim_province'];
 
 /** A warehouse file being written in a temporary folder (attached as `out`). */
 export interface WarehouseDraft {
@@ -281,7 +283,7 @@ function isSyntheticSample(rawDir: string): boolean {
 
 export const warehouseStage: Stage = {
   name: 'warehouse', does: 'write warehouse.duckdb, panel.parquet, panel.arrow atomically', module: import.meta.url,
-  inputs: ['dim_city', 'dim_province', 'stg_files', 'harmonized', 'clean_values', 'quality_imputations', 'quality_drops', 'derived', 'panel'],
+  inputs: ['dim_city', 'dim_province', 'stg_files', 'harmonized', 'clean_values', 'quality_imputations', 'quality_drops', 'quality_coverage', 'quality_unit_slips', 'derived', 'panel'],
   outputs: [], settings: [], tests: [],
   publishes: [WAREHOUSE_FILE, ...PANEL_FILES],
   run: writeWarehouse,
@@ -289,7 +291,7 @@ export const warehouseStage: Stage = {
   // on a connection of their own
   early: {
     after: 'clean',
-    reads: ['harmonized', 'stg_files', 'dim_city', 'dim_province', 'clean_values', 'quality_imputations', 'quality_drops'],
+    reads: ['harmonized', 'stg_files', 'dim_city', 'dim_province', 'clean_values', 'quality_imputations', 'quality_drops', 'quality_coverage', 'quality_unit_slips'],
     start(ctx, on) {
       const draft = startWarehouse(ctx, on, EARLY_TABLES);
       ctx.handoff.set(DRAFT, { draft, on, taken: false });

@@ -133,3 +133,42 @@ describe('clean', () => {
     await expect(clean(ctx)).rejects.toThrow(/patents_granted: a non-negative number, found -5/);
   });
 });
+
+describe('whole-year gaps and unit slips', () => {
+  const without = (indicator: string, year: number) => harmonizedRows((r) => (r.indicator === indicator && r.year === year ? null : r));
+
+  it('an indicator missing for a whole interior year stops the run: never interpolated', async () => {
+    ctx = await fixtureContext(without('students', 2013));
+    await expect(clean(ctx)).rejects.toThrow('year 2013, variable students: reported for 0 of 3 units (0%), below minYearCoverage 50%: a whole year is never interpolated');
+  });
+
+  it('a trailing year some indicator lacks is left out of the panel, with a line', async () => {
+    ctx = await fixtureContext(without('ai_firms', 2014));
+    const report = await clean(ctx);
+    expect(report.detail).toContain('years 2011–2013; 2014 left out (no data yet for ai_firms)');
+    expect(Number(await ctx.db.scalar('SELECT max(year) FROM clean_values'))).toBe(2013);
+    expect(await ctx.db.scalar("SELECT count(*) FROM quality_imputations WHERE indicator = 'ai_firms'")).toBe(0n);
+  });
+
+  it('the quality report gives the imputed share per indicator and year', async () => {
+    ctx = await fixtureContext(harmonizedRows((r) =>
+      r.indicator === 'students' && r.city_code === '620200' && r.year === 2012 ? { ...r, value: null, missing_marker: '—' } : r));
+    await clean(ctx);
+    const rows = await ctx.db.rows<{ units: number; observed: number; imputed: number; imputed_share: number }>(
+      "SELECT units, observed, imputed, imputed_share FROM quality_coverage WHERE indicator = 'students' AND year = 2012");
+    expect(rows).toEqual([{ units: 3, observed: 2, imputed: 1, imputed_share: 1 / 3 }]);
+  });
+
+  it('a value 10^4 off its own series is flagged with its cell; an error under unitSlips: error', async () => {
+    const slipped = () => harmonizedRows((r) => (r.indicator === 'gdp' && r.city_code === '370200' && r.year === 2013 ? { ...r, value: (r.value as number) * 1e4 } : r));
+    ctx = await fixtureContext(slipped());
+    await clean(ctx);
+    const slips = await ctx.db.rows<{ city_code: string; year: number; indicator: string; power_of_ten: number; cell: string }>(
+      'SELECT city_code, year, indicator, power_of_ten, cell FROM quality_unit_slips');
+    expect(slips).toHaveLength(1);
+    expect(slips[0]).toMatchObject({ city_code: '370200', year: 2013, indicator: 'gdp', power_of_ten: 4 });
+    ctx.db.close();
+    ctx = await fixtureContext(slipped(), { unitSlips: 'error' });
+    await expect(clean(ctx)).rejects.toThrow(/fixture\.xlsx.*variable gdp.*10\^4 off, a unit slip/);
+  });
+});

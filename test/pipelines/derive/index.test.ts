@@ -26,5 +26,11 @@ describe('derive', () => {
     const [r] = await c.db.rows<Record<string, number>>(`SELECT Eco_level FROM derived WHERE city_code='370100' AND year=2011`);
     expect(r.Eco_level).toBeCloseTo(baseValue('gdp', 0, 2011) / baseValue('population', 0, 2011), 6);
   });
+
+  it('population 0 in one city-year: the run stops naming city, year, variable, formula and the raw cell', async () => {
+    const rows = harmonizedRows((r) => (r.indicator === 'population' && r.city_code === '370200' && r.year === 2013 ? { ...r, value: 0, cell: 'D77' } : r));
+    await expect(upToTransform(rows)).rejects.toThrow(
+      /^city 青岛 \(370200\), year 2013, variable Huc: Huc = students \/ population is not finite \(inf\): population = 0 \(fixture\.xlsx, population!D77\), students = /);
+  });
 });
 
