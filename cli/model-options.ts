@@ -33,7 +33,7 @@ export async function loadForFormula(opts: ModelCliOptions): Promise<LoadedFrame
   const f = parseFormula(opts.formula);
   const spec = parseVcov(opts.vcov);
   const numeric = [f.depvar, ...f.exog, ...f.endog, ...f.instruments];
-  const factors = [...new Set([...f.fixedEffects.flat(), ...(spec.type === 'cluster' ? [spec.variable] : [])])];
+  const factors = [...new Set([...f.fixedEffects.flat(), ...(spec.type === 'cluster' ? spec.variables : [])])];
   if (opts.data && opts.warehouse) throw new InputError('give either --data or --warehouse/--table, not both');
   if (opts.data) return loadFrame({ data: opts.data, where: opts.where }, numeric, factors);
   if (opts.warehouse) {

@@ -7,8 +7,8 @@
 //     reghdfe's default "pairwise" rule (Correia, reghdfe_class.mata, estimate_dof): every effect after the
 //     first loses max(1, connected components with each earlier effect) levels — a lower bound on the
 //     redundant levels, so K may be too large (rule 'pairwise').
-// With a clustered vcov, fixed effects nested in the cluster variable are left out of the count
-// (reghdfe/fixest "nested" rule); the constant stays.
+// With a clustered vcov, fixed effects nested in a cluster variable (any of them, when multi-way) are left
+// out of the count (reghdfe/fixest "nested" rule); the constant stays.
 import type { Grouping } from './frame.ts';
 
 /** How the redundant fixed-effect levels were counted: exactly, or with reghdfe's pairwise lower bound. */
@@ -181,16 +181,17 @@ function rowsByLevel(codes: Int32Array, counts: Int32Array): Int32Array {
   return order;
 }
 
+/** @param clusters the cluster variables' groupings (empty: not clustered) */
 export function absorbedDof(
   fixedEffects: Grouping[],
-  cluster: Grouping | null,
+  clusters: Grouping[],
   opts: { maxExactWork?: number } = {},
 ): AbsorbedDof {
   const perFe: FeDof[] = fixedEffects.map((fe) => ({
     name: fe.name,
     levels: fe.levels,
     redundant: 0,
-    nestedInCluster: cluster ? isNested(fe, cluster) : false,
+    nestedInCluster: clusters.some((c) => isNested(fe, c)),
   }));
   for (const x of perFe) if (x.nestedInCluster) x.redundant = x.levels;
   const countedIdx = perFe.map((_, i) => i).filter((i) => !perFe[i].nestedInCluster);
@@ -219,11 +220,11 @@ export function absorbedDof(
 
 /**
  * The absorbed degrees of freedom of a model: `all` counts every effect (R² adjusted, RMSE), `vcov` leaves
- * out the effects nested in the cluster (small-sample factor of a clustered vcov); computed once when no
- * effect is nested or there is no cluster.
+ * out the effects nested in a cluster variable (small-sample factor of a clustered vcov); computed once
+ * when no effect is nested or there is no cluster.
  */
-export function modelDof(fixedEffects: Grouping[], cluster: Grouping | null): { all: AbsorbedDof; vcov: AbsorbedDof } {
-  const all = absorbedDof(fixedEffects, null);
-  if (!cluster || !fixedEffects.some((fe) => isNested(fe, cluster))) return { all, vcov: all };
-  return { all, vcov: absorbedDof(fixedEffects, cluster) };
+export function modelDof(fixedEffects: Grouping[], clusters: Grouping[]): { all: AbsorbedDof; vcov: AbsorbedDof } {
+  const all = absorbedDof(fixedEffects, []);
+  if (!fixedEffects.some((fe) => clusters.some((c) => isNested(fe, c)))) return { all, vcov: all };
+  return { all, vcov: absorbedDof(fixedEffects, clusters) };
 }

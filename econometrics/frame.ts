@@ -69,6 +69,20 @@ export function numericColumn(frame: LoadedFrame, name: string): Float64Array {
   throw new InputError(`unknown variable '${name}'`);
 }
 
+/**
+ * An infinite value (inf, -inf: from a CSV, or log(0) upstream) is a data error, not a missing value:
+ * dropping the row silently would change the sample without a word. Throws an InputError naming the
+ * variable and how many rows hold ±inf; NaN (missing) is left to listwise deletion.
+ */
+export function rejectInfinite(name: string, column: Float64Array): void {
+  let count = 0;
+  for (let i = 0; i < column.length; i++) if (column[i] === Infinity || column[i] === -Infinity) count++;
+  if (count > 0)
+    throw new InputError(
+      `variable '${name}' is infinite (inf or -inf) in ${count} row${count === 1 ? '' : 's'}: infinity is not a missing value; recode those rows to missing or drop them`,
+    );
+}
+
 /** Codes of a grouping variable: a factor column, or a numeric column factorized by value. */
 export function groupCodes(frame: LoadedFrame, name: string): { codes: Int32Array; levels: number } {
   const f = frame.factors[name];
@@ -142,7 +156,8 @@ export interface Sample {
   /** numeric variables restricted to the sample */
   columns: Record<string, Float64Array>;
   fixedEffects: Grouping[];
-  cluster: Grouping | null;
+  /** one grouping per cluster variable (empty when not clustered; several for multi-way clustering) */
+  clusters: Grouping[];
 }
 
 /** Re-code a grouping restricted to `rows` so that codes are dense again. */
@@ -176,30 +191,33 @@ function restrict(name: string, codes: Int32Array, rows: Int32Array, levels: num
 }
 
 /**
- * The estimation sample: rows with any missing numeric variable, fixed effect or cluster id are dropped
+ * The estimation sample: rows with any missing numeric variable, fixed effect or cluster id (of any cluster
+ * variable) are dropped
  * listwise (counted as `missing`); then observations alone in their group of some fixed effect are dropped
- * repeatedly until none is left (reghdfe's iterated singleton rule; counted as `singletons`).
+ * repeatedly until none is left (reghdfe's iterated singleton rule; counted as `singletons`). An infinite
+ * value in a numeric variable is an InputError (rejectInfinite), not a missing value.
  */
 export function buildSample(
   frame: LoadedFrame,
   numericVars: string[],
   fixedEffects: string[][],
-  clusterVar: string | null,
+  clusterVars: string[],
   opts: { dropSingletons?: boolean } = {},
 ): Sample {
   const n = frame.nrows;
   const numeric = numericVars.map((v) => numericColumn(frame, v));
+  numericVars.forEach((v, k) => rejectInfinite(v, numeric[k]));
   const feFull = fixedEffects.map((parts) => ({
     name: parts.join('^'),
     ...interactCodes(parts.map((p) => groupCodes(frame, p))),
   }));
-  const clusterFull = clusterVar ? groupCodes(frame, clusterVar) : null;
+  const clustersFull = clusterVars.map((v) => groupCodes(frame, v));
 
   const keep = new Uint8Array(n).fill(1);
   // column by column: one tight loop per variable
-  for (const col of numeric) for (let i = 0; i < n; i++) if (!Number.isFinite(col[i])) keep[i] = 0;
+  for (const col of numeric) for (let i = 0; i < n; i++) if (Number.isNaN(col[i])) keep[i] = 0;
   for (const fe of feFull) for (let i = 0; i < n; i++) if (fe.codes[i] < 0) keep[i] = 0;
-  if (clusterFull) for (let i = 0; i < n; i++) if (clusterFull.codes[i] < 0) keep[i] = 0;
+  for (const c of clustersFull) for (let i = 0; i < n; i++) if (c.codes[i] < 0) keep[i] = 0;
   let missing = 0;
   for (let i = 0; i < n; i++) missing += 1 - keep[i];
 
@@ -248,7 +266,7 @@ export function buildSample(
     dropped: { missing, singletons },
     columns,
     fixedEffects: feFull.map((fe) => restrict(fe.name, fe.codes, rows, fe.levels)),
-    cluster: clusterFull && clusterVar ? restrict(clusterVar, clusterFull.codes, rows, clusterFull.levels) : null,
+    clusters: clustersFull.map((c, d) => restrict(clusterVars[d], c.codes, rows, c.levels)),
   };
 }
 

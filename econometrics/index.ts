@@ -8,10 +8,12 @@
 //   singletons}, vcov {type, cluster, clusters, dof_k, dof_rule, adjustment}, coefficients {term: {estimate, se, t, p,
 //   ci_low, ci_high}}, r2, r2_within, r2_adj, rmse, ssr, fixed_effects [{name, levels}], omitted [terms
 //   dropped for collinearity]; IV adds first_stage {endog: {coefficients, F, F_p, partial_r2}} and
-//   diagnostics {kp_rk_lm, kp_rk_lm_p, kp_rk_wald_f, cragg_donald_f, stock_yogo_10pct}.
+//   diagnostics {kp_rk_lm, kp_rk_lm_p, kp_rk_wald_f, cragg_donald_f, stock_yogo_10pct} and overid {test: sargan |
+//   hansen_j, stat, df, p} (null when exactly identified).
 //   `_cons` follows Stata reghdfe: with fixed effects it is ȳ − x̄'b (fixed effects normalised to mean 0).
 //   r2 is the R² of the full model (fixed effects included), r2_within the R² after absorbing them;
-//   r2_adj and rmse use N − K with K = regressors + all absorbed fixed-effect levels (constant included).
+//   r2_adj and rmse use N − K with K = regressors + the rank of the absorbed fixed effects (constant included;
+//   dof.ts: exact, or reghdfe's pairwise bound when the exact rank of 3+ effects is too costly — vcov.dof_rule).
 //
 //   Frames: `frameFromColumns({numeric, factors})`, or `loadFrame` from ./io/load.ts (DuckDB: csv/parquet/
 //   warehouse) — the only module of the engine that does I/O; nothing exported here reads a file.
@@ -26,6 +28,7 @@ export { type FitResult, type Coefficient, CONS } from './models/common.ts';
 export { parseVcov, type VcovOption, type VcovInfo } from './vcov.ts';
 export { formatTable, formatEtable } from './report/etable.ts';
 export { stockYogo10, kpRankTest, type IvDiagnostics } from './diagnostics/kleibergen-paap.ts';
+export { overidTest, type OveridTest } from './diagnostics/overid.ts';
 export { describe, type DescriptiveRow } from './stats/descriptive.ts';
 export { winsorize, quantileType7 } from './stats/winsorize.ts';
 export { altonjiRatio, osterDelta, osterBetaStar, selectionSummary, selectionOnUnobservables, type OsterInputs } from './stats/selection.ts';

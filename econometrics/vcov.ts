@@ -2,17 +2,24 @@
 //   iid:      s² (W'W)^{-1},                       s² = SSR/(N−K)
 //   hc1:      N/(N−K) · (W'W)^{-1} Σ u_i² w_i w_i' (W'W)^{-1}                (Stata `robust`)
 //   cluster:  G/(G−1)·(N−1)/(N−K) · (W'W)^{-1} Σ_g (W_g'u_g)(W_g'u_g)' (W'W)^{-1}  (Stata reghdfe / fixest)
+//   cluster:a+b (multi-way, Cameron, Gelbach & Miller 2011, JBES 29(2)): the meat is Σ over the non-empty
+//             subsets S of the cluster variables of (−1)^{|S|+1} Σ_g∈S (W_g'u_g)(W_g'u_g)', the groups of S
+//             being the intersections of its variables; one small-sample factor G/(G−1)·(N−1)/(N−K) with
+//             G the smallest number of clusters of one variable (reghdfe, ivreg2, fixest's default
+//             "min"); if the reported matrix is not positive semi-definite its negative eigenvalues are
+//             set to 0 (CGM sec. 2.3; sandwich::vcovCL(fix = TRUE)), see fixNegativeEigenvalues.
 // K counts the regressors plus the absorbed fixed effects (constant included); with clustering, fixed
-// effects nested in the cluster variable are not counted (see dof.ts). t statistics use t(N−K), or t(G−1)
-// when clustered.
+// effects nested in a cluster variable are not counted (see dof.ts). t statistics use t(N−K), or t(G−1)
+// when clustered (G the smallest number of clusters).
 // W is the centred (demeaned) design; the constant is carried as an extra column of ones, which is
 // orthogonal to W, so that the variance of the reghdfe-style _cons can be derived (see constantVariance).
 import { InputError } from './errors.ts';
 import type { DofRule } from './dof.ts';
-import type { Grouping } from './frame.ts';
-import { mat, type Mat } from './linalg.ts';
+import { interactCodes, type Grouping } from './frame.ts';
+import { mat, symEigen, type Mat } from './linalg.ts';
 
-export type VcovSpec = { type: 'iid' } | { type: 'hc1' } | { type: 'cluster'; variable: string };
+/** `variable` is the text after `cluster:` ("a+b"), `variables` its cluster variables (["a", "b"]). */
+export type VcovSpec = { type: 'iid' } | { type: 'hc1' } | { type: 'cluster'; variable: string; variables: string[] };
 export type VcovOption = 'iid' | 'hc1' | `cluster:${string}`;
 
 /** Whether a string is a vcov option the estimators accept (the same check as parseVcov, as a type guard). */
@@ -27,15 +34,21 @@ export function parseVcov(option: string | undefined): VcovSpec {
   if (s.startsWith('cluster:')) {
     const variable = s.slice('cluster:'.length).trim();
     if (variable === '') throw new InputError(`--vcov cluster needs a variable: cluster:VAR`);
-    return { type: 'cluster', variable };
+    const variables = variable.split('+').map((v) => v.trim());
+    if (variables.some((v) => v === '')) throw new InputError(`--vcov '${s}': empty cluster variable (expected cluster:VAR or cluster:VAR1+VAR2)`);
+    if (new Set(variables).size !== variables.length) throw new InputError(`--vcov '${s}': a cluster variable is repeated`);
+    return { type: 'cluster', variable: variables.join('+'), variables };
   }
-  throw new InputError(`unknown vcov '${s}' (expected iid, hc1 or cluster:VAR)`);
+  throw new InputError(`unknown vcov '${s}' (expected iid, hc1, cluster:VAR or cluster:VAR1+VAR2)`);
 }
 
 export interface VcovInfo {
   type: 'iid' | 'hc1' | 'cluster';
   cluster: string | null;
+  /** number of clusters (multi-way: the smallest number over the cluster variables) */
   clusters: number | null;
+  /** multi-way clustering only: clusters per variable, and whether negative eigenvalues were set to 0 */
+  multiway?: { clusters: Record<string, number>; eigenvalue_fix: boolean };
   /** K in the small-sample factor (regressors + counted fixed-effect levels, constant included) */
   dof_k: number;
   /** how the redundant fixed-effect levels in dof_k were counted (dof.ts): 'exact' or reghdfe's 'pairwise' */
@@ -56,6 +69,7 @@ export interface VcovResult {
  * @param W centred design columns (k)
  * @param bread (W'W)^{-1}
  * @param u residuals
+ * @param clusters the groupings of the cluster variables (one per variable; empty unless clustered)
  * @param dofK K of the small-sample factor; `dofRule` says how its fixed-effect part was counted
  */
 export function computeVcov(
@@ -63,7 +77,7 @@ export function computeVcov(
   bread: Mat,
   u: Float64Array,
   spec: VcovSpec,
-  cluster: Grouping | null,
+  clusters: Grouping[],
   dofK: number,
   dofRule: DofRule = 'exact',
 ): VcovResult {
@@ -89,7 +103,8 @@ export function computeVcov(
   }
 
   const meat = mat(p, p);
-  let clusters: number | null = null;
+  let clusterCount: number | null = null;
+  let multiway: VcovInfo['multiway'];
   let adjustment: number;
   if (spec.type === 'hc1') {
     const u2 = new Float64Array(n);
@@ -109,32 +124,17 @@ export function computeVcov(
       }
     adjustment = n / (n - dofK);
   } else {
-    if (!cluster) throw new Error('cluster grouping missing');
-    const G = cluster.levels;
-    if (G < 2) throw new InputError(`only one cluster in '${spec.variable}': clustered standard errors need at least 2`);
-    clusters = G;
-    const scores = new Float64Array(G * p);
-    const codes = cluster.codes;
-    // row blocks: the codes and residuals of a block stay in cache while every column is scattered
-    const BLOCK = 4096;
-    for (let start = 0; start < n; start += BLOCK) {
-      const end = Math.min(n, start + BLOCK);
-      for (let j = 0; j < k; j++) {
-        const w = W[j];
-        for (let i = start; i < end; i++) scores[codes[i] * p + j] += w[i] * u[i];
-      }
-      for (let i = start; i < end; i++) scores[codes[i] * p + k] += u[i];
-    }
-    for (let g = 0; g < G; g++) {
-      const off = g * p;
-      for (let a = 0; a < p; a++) {
-        const sa = scores[off + a];
-        if (sa === 0) continue;
-        for (let b = a; b < p; b++) meat.data[a * p + b] += sa * scores[off + b];
-      }
-    }
-    for (let a = 0; a < p; a++) for (let b = 0; b < a; b++) meat.data[a * p + b] = meat.data[b * p + a];
+    if (clusters.length !== spec.variables.length) throw new Error('cluster groupings missing');
+    clusters.forEach((c, d) => {
+      if (c.levels < 2)
+        throw new InputError(`only one cluster in '${spec.variables[d]}': clustered standard errors need at least 2`);
+    });
+    const G = Math.min(...clusters.map((c) => c.levels));
+    clusterCount = G;
+    for (const term of clusterTerms(clusters)) addClusterMeat(meat, W, u, term.groups, term.sign);
     adjustment = (G / (G - 1)) * ((n - 1) / (n - dofK));
+    if (clusters.length > 1)
+      multiway = { clusters: Object.fromEntries(clusters.map((c, d) => [spec.variables[d], c.levels])), eigenvalue_fix: false };
   }
   // V = B M B · adjustment
   const BM = mat(p, p);
@@ -154,12 +154,91 @@ export function computeVcov(
   const info: VcovInfo = {
     type: spec.type,
     cluster: spec.type === 'cluster' ? spec.variable : null,
-    clusters,
+    clusters: clusterCount,
+    ...(multiway ? { multiway } : {}),
     dof_k: dofK,
     dof_rule: dofRule,
     adjustment,
   };
-  return { info, V, dfT: spec.type === 'cluster' ? clusters! - 1 : n - dofK };
+  return { info, V, dfT: spec.type === 'cluster' ? clusterCount! - 1 : n - dofK };
+}
+
+/**
+ * The terms of Cameron, Gelbach & Miller's multi-way cluster meat: for every non-empty subset S of the
+ * cluster variables, the grouping of their intersection with sign (−1)^{|S|+1}. One variable: itself, +1.
+ */
+export function clusterTerms(dimensions: Grouping[]): { sign: number; groups: Grouping }[] {
+  const terms: { sign: number; groups: Grouping }[] = [];
+  for (let subset = 1; subset < 1 << dimensions.length; subset++) {
+    const members = dimensions.filter((_, d) => subset & (1 << d));
+    const groups =
+      members.length === 1
+        ? members[0]
+        : { name: members.map((m) => m.name).join('#'), ...interactCodes(members.map((m) => ({ codes: m.codes, levels: m.levels }))) };
+    terms.push({ sign: members.length % 2 === 1 ? 1 : -1, groups });
+  }
+  return terms;
+}
+
+/** meat += sign · Σ_g s_g s_g' with s_g = (W_g'u_g, Σ_g u) (the last entry for the constant column). */
+function addClusterMeat(meat: Mat, W: Float64Array[], u: Float64Array, groups: Grouping, sign: number): void {
+  const n = u.length;
+  const k = W.length;
+  const p = k + 1;
+  const G = groups.levels;
+  const scores = new Float64Array(G * p);
+  const codes = groups.codes;
+  // row blocks: the codes and residuals of a block stay in cache while every column is scattered
+  const BLOCK = 4096;
+  for (let start = 0; start < n; start += BLOCK) {
+    const end = Math.min(n, start + BLOCK);
+    for (let j = 0; j < k; j++) {
+      const w = W[j];
+      for (let i = start; i < end; i++) scores[codes[i] * p + j] += w[i] * u[i];
+    }
+    for (let i = start; i < end; i++) scores[codes[i] * p + k] += u[i];
+  }
+  const upper = mat(p, p);
+  for (let g = 0; g < G; g++) {
+    const off = g * p;
+    for (let a = 0; a < p; a++) {
+      const sa = scores[off + a];
+      if (sa === 0) continue;
+      for (let b = a; b < p; b++) upper.data[a * p + b] += sa * scores[off + b];
+    }
+  }
+  for (let a = 0; a < p; a++)
+    for (let b = a; b < p; b++) {
+      meat.data[a * p + b] += sign * upper.data[a * p + b];
+      if (b !== a) meat.data[b * p + a] += sign * upper.data[a * p + b];
+    }
+}
+
+/** The covariance as reported: with multi-way clustering, negative eigenvalues set to 0 (noted in `info`). */
+export function reportedVcov(V: Mat, info: VcovInfo): Mat {
+  if (!info.multiway) return V;
+  const fix = fixNegativeEigenvalues(V);
+  info.multiway.eigenvalue_fix = fix.fixed;
+  return fix.V;
+}
+
+/**
+ * A multi-way cluster covariance need not be positive semi-definite; Cameron, Gelbach & Miller (2011,
+ * sec. 2.3) replace its negative eigenvalues by 0: V⁺ = U diag(max(λ, 0)) U' (as sandwich::vcovCL with
+ * fix = TRUE). Returns the matrix unchanged (and fixed = false) when no eigenvalue is negative.
+ */
+export function fixNegativeEigenvalues(V: Mat): { V: Mat; fixed: boolean } {
+  const { values, vectors } = symEigen(V);
+  if (!values.some((v) => v < 0)) return { V, fixed: false };
+  const p = V.rows;
+  const out = mat(p, p);
+  for (let e = 0; e < p; e++) {
+    const lambda = Math.max(values[e], 0);
+    if (lambda === 0) continue;
+    for (let i = 0; i < p; i++)
+      for (let j = 0; j < p; j++) out.data[i * p + j] += lambda * vectors.data[i * p + e] * vectors.data[j * p + e];
+  }
+  return { V: out, fixed: true };
 }
 
 /**

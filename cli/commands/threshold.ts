@@ -1,5 +1,5 @@
 // `cli threshold`: Hansen (1999) fixed-effect panel threshold model (see estimation/models/threshold.ts).
-import { type Command, InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { InputError, loadFrame, type DataSource } from '../../econometrics/io/load.ts';
 import { type ThresholdOptions, type ThresholdResult, fitThreshold, thresholdColumns } from '../../econometrics/models/threshold.ts';
 import { formatPValue } from '../../econometrics/report/etable.ts';
@@ -69,14 +69,14 @@ export function register(program: Command): void {
     .requiredOption('--threshold-var <var>', 'threshold variable Q')
     .option('--thresholds <k>', 'number of thresholds (1-3)', int('--thresholds'))
     .option('--trim <list>', 'trimming per step, e.g. 0.01,0.01,0.05', numList('--trim'))
-    .option('--method <m>', 'hansen | xthreg', 'xthreg')
+    .addOption(new Option('--method <m>', 'hansen | xthreg').choices(['hansen', 'xthreg']).default('xthreg'))
     .option('--grid <spec>', 'quantile:N | all', 'quantile:400')
     .option('--bootstrap <B>', 'replications per test', int('--bootstrap'), 300)
     .option('--seed <n>', 'random seed', int('--seed'), 1)
     .option('--level <pct>', 'confidence level of the threshold intervals', num('--level'), 95)
     .option('--threads <n>', 'bootstrap worker threads (default: automatic)', int('--threads'))
     .option('--vcov <type>', 'iid | hc1 | cluster:VAR, as fe and iv (default iid: conventional)')
-    .option('--vce <type>', 'older name: conventional | robust | cluster')
+    .addOption(new Option('--vce <type>', 'older name: conventional | robust | cluster').choices(['conventional', 'robust', 'cluster']))
     .option('--cluster <var>', 'cluster variable for the coefficient table')
     .option('--at <list>', 'evaluate at these thresholds instead of searching', numList('--at'))
     .option('--json', 'print one JSON object')

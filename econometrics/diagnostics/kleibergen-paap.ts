@@ -33,7 +33,7 @@ import {
   transpose,
   type Mat,
 } from '../linalg.ts';
-import type { VcovSpec } from '../vcov.ts';
+import { clusterTerms, fixNegativeEigenvalues, type VcovSpec } from '../vcov.ts';
 
 /**
  * Stock & Yogo (2005) critical values for the Cragg–Donald F at 10% maximal IV size (5% test), indexed by
@@ -80,13 +80,14 @@ export function squaredCanonicalCorrelations(Y: Float64Array[], Z: Float64Array[
 }
 
 /**
- * Kleibergen–Paap rk statistic for H0: rank(Π) = K − 1. `groups` = cluster codes, or null for the
+ * Kleibergen–Paap rk statistic for H0: rank(Π) = K − 1. `groups` = the cluster variables' groupings (several:
+ * multi-way, S combined as Cameron, Gelbach & Miller 2011, negative eigenvalues set to 0), or null for the
  * heteroskedasticity-robust version (every observation its own group).
  */
 export function kpRankTest(
   Y: Float64Array[],
   Z: Float64Array[],
-  groups: Grouping | null,
+  groups: Grouping[] | null,
   kind: 'lm' | 'wald',
 ): { stat: number; df: number } {
   const { K, L, theta, F, Ginv, zzInv, pihat } = thetaParts(Y, Z);
@@ -124,24 +125,29 @@ export function kpRankTest(
     return r;
   });
   const KL = K * L;
-  const S = mat(KL, KL);
-  const addOuter = (s: Float64Array) => {
+  let S = mat(KL, KL);
+  const addOuter = (s: Float64Array, sign = 1) => {
     for (let a = 0; a < KL; a++) {
-      const sa = s[a];
+      const sa = sign * s[a];
       if (sa === 0) continue;
       for (let b = 0; b < KL; b++) S.data[a * KL + b] += sa * s[b];
     }
   };
   if (groups) {
-    const sc = new Float64Array(groups.levels * KL);
-    for (let j = 0; j < K; j++)
-      for (let l = 0; l < L; l++) {
-        const ej = e[j];
-        const zl = Z[l];
-        const col = j * L + l;
-        for (let i = 0; i < n; i++) sc[groups.codes[i] * KL + col] += zl[i] * ej[i];
-      }
-    for (let g = 0; g < groups.levels; g++) addOuter(sc.subarray(g * KL, (g + 1) * KL));
+    for (const term of clusterTerms(groups)) {
+      const G = term.groups.levels;
+      const codes = term.groups.codes;
+      const sc = new Float64Array(G * KL);
+      for (let j = 0; j < K; j++)
+        for (let l = 0; l < L; l++) {
+          const ej = e[j];
+          const zl = Z[l];
+          const col = j * L + l;
+          for (let i = 0; i < n; i++) sc[codes[i] * KL + col] += zl[i] * ej[i];
+        }
+      for (let g = 0; g < G; g++) addOuter(sc.subarray(g * KL, (g + 1) * KL), term.sign);
+    }
+    if (groups.length > 1) S = fixNegativeEigenvalues(S).V;
   } else {
     const s = new Float64Array(KL);
     for (let i = 0; i < n; i++) {
@@ -173,7 +179,7 @@ export function ivDiagnostics(
   Y: Float64Array[],
   Z: Float64Array[],
   spec: VcovSpec,
-  cluster: Grouping | null,
+  clusters: Grouping[],
   firstStageK: number,
   firstStageKFull: number,
 ): IvDiagnostics {
@@ -194,10 +200,10 @@ export function ivDiagnostics(
       stock_yogo_10pct: sy,
     };
   }
-  const groups = spec.type === 'cluster' ? cluster : null;
+  const groups = spec.type === 'cluster' ? clusters : null;
   const lm = kpRankTest(Y, Z, groups, 'lm');
   const wald = kpRankTest(Y, Z, groups, 'wald');
-  const G = groups ? groups.levels : 0;
+  const G = groups ? Math.min(...groups.map((g) => g.levels)) : 0; // multi-way: the smallest number of clusters
   const waldF = groups
     ? (wald.stat / (n - 1)) * (n - firstStageK) * ((G - 1) / G) / L
     : ((wald.stat / n) * (n - firstStageK)) / L;

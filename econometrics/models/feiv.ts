@@ -1,14 +1,16 @@
 // IV-2SLS with fixed effects partialled out (ivreghdfe): first stages of each endogenous regressor on the
 // exogenous regressors and excluded instruments, second stage on the fitted values; residuals use the
-// actual endogenous regressors. Same vcov rules as feols; weak-identification diagnostics as ivreg2.
+// actual endogenous regressors. Same vcov rules as feols; weak-identification and over-identification
+// diagnostics as ivreg2.
 import { InputError } from '../errors.ts';
 import type { LoadedFrame } from '../frame.ts';
 import { ivDiagnostics, type IvDiagnostics } from '../diagnostics/kleibergen-paap.ts';
+import { overidTest, type OveridTest } from '../diagnostics/overid.ts';
 import { fPValue } from '../dist.ts';
 import { modelDof } from '../dof.ts';
 import { asFormula, formatFormula, type ParsedFormula } from '../formula.ts';
 import { dot, quadFormInv, submatrix, type Mat } from '../linalg.ts';
-import { computeVcov, parseVcov } from '../vcov.ts';
+import { computeVcov, parseVcov, reportedVcov } from '../vcov.ts';
 import {
   absorbColumns,
   appendConstant,
@@ -36,6 +38,8 @@ export interface FirstStage {
 export interface IvResult extends FitResult {
   first_stage: Record<string, FirstStage>;
   diagnostics: IvDiagnostics;
+  /** Sargan (iid) or Hansen J (hc1, cluster) test of the over-identifying restrictions; null when exactly identified */
+  overid: OveridTest | null;
 }
 
 export interface FeivDetail {
@@ -71,7 +75,7 @@ export function estimateIv(frame: LoadedFrame, formula: string | ParsedFormula, 
   if (instr.length < endog.length)
     throw new InputError(`model is underidentified: ${endog.length} endogenous regressor(s) but ${instr.length} usable excluded instrument(s)`);
 
-  const { all: dofAll, vcov: dofVcov } = modelDof(sample.fixedEffects, spec.type === 'cluster' ? sample.cluster : null);
+  const { all: dofAll, vcov: dofVcov } = modelDof(sample.fixedEffects, sample.clusters);
 
   // first stages
   const Q = [...exog, ...instr].map((name) => ab.tilde[name]);
@@ -85,7 +89,8 @@ export function estimateIv(frame: LoadedFrame, formula: string | ParsedFormula, 
     const fit = new Float64Array(n);
     for (let i = 0; i < n; i++) fit[i] = y2[i] - v[i];
     fitted.push(fit);
-    const vc = computeVcov(Q, ls.bread, v, spec, sample.cluster, Q.length + dofVcov.total, dofVcov.rule);
+    const vc = computeVcov(Q, ls.bread, v, spec, sample.clusters, Q.length + dofVcov.total, dofVcov.rule);
+    vc.V = reportedVcov(vc.V, vc.info);
     const idx = instr.map((_, j) => exog.length + j);
     const F = quadFormInv(submatrix(vc.V, idx, idx), idx.map((i) => ls.b[i])) / instr.length;
     const ssrFull = dot(v, v);
@@ -106,18 +111,22 @@ export function estimateIv(frame: LoadedFrame, formula: string | ParsedFormula, 
   const ls = leastSquares(What, yt);
   const u = residuals(yt, R, ls.b);
   const ssr = dot(u, u);
-  const vc = computeVcov(What, ls.bread, u, spec, sample.cluster, terms.length + dofVcov.total, dofVcov.rule);
-  const { terms: allTerms, estimates, V } = appendConstant(terms, ls.b, vc.V, ab, f.depvar);
+  const vc = computeVcov(What, ls.bread, u, spec, sample.clusters, terms.length + dofVcov.total, dofVcov.rule);
+  const withCons = appendConstant(terms, ls.b, vc.V, ab, f.depvar);
+  const { terms: allTerms, estimates } = withCons;
+  const V = reportedVcov(withCons.V, vc.info);
 
   const Xex = exog.map((x) => ab.tilde[x]);
   const diagnostics = ivDiagnostics(
     endog.map((e) => regressOut(ab.tilde[e], Xex)),
     instr.map((z) => regressOut(ab.tilde[z], Xex)),
     spec,
-    sample.cluster,
+    sample.clusters,
     Q.length + dofVcov.total,
     Q.length + dofAll.total,
   );
+
+  const overid = overidTest(yt, R, Q, u, instr.length - endog.length, spec, sample.clusters);
 
   const kFull = terms.length + dofAll.total;
   const result: IvResult = {
@@ -131,6 +140,7 @@ export function estimateIv(frame: LoadedFrame, formula: string | ParsedFormula, 
     omitted,
     first_stage: firstStage,
     diagnostics,
+    overid,
   };
   return { result, terms: allTerms, estimates, V, dfT: vc.dfT, residuals: u };
 }

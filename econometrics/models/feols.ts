@@ -6,7 +6,7 @@ import { modelDof } from '../dof.ts';
 import { asFormula, formatFormula, type ParsedFormula } from '../formula.ts';
 import { buildSample, type Sample } from '../frame.ts';
 import { dot, type Mat } from '../linalg.ts';
-import { computeVcov, parseVcov, type VcovOption, type VcovSpec } from '../vcov.ts';
+import { computeVcov, parseVcov, reportedVcov, type VcovOption, type VcovSpec } from '../vcov.ts';
 import {
   absorbColumns,
   appendConstant,
@@ -46,7 +46,7 @@ function numericVariables(f: ParsedFormula): string[] {
 }
 
 export function sampleFor(frame: LoadedFrame, f: ParsedFormula, spec: VcovSpec): Sample {
-  return buildSample(frame, numericVariables(f), f.fixedEffects, spec.type === 'cluster' ? spec.variable : null);
+  return buildSample(frame, numericVariables(f), f.fixedEffects, spec.type === 'cluster' ? spec.variables : []);
 }
 
 export function estimateFe(frame: LoadedFrame, formula: string | ParsedFormula, opts: FitOptions = {}): FeolsDetail {
@@ -63,11 +63,13 @@ export function estimateFe(frame: LoadedFrame, formula: string | ParsedFormula, 
   const u = residuals(yt, W, ls.b);
   const ssr = dot(u, u);
 
-  const { all: dofAll, vcov: dofVcov } = modelDof(sample.fixedEffects, spec.type === 'cluster' ? sample.cluster : null);
+  const { all: dofAll, vcov: dofVcov } = modelDof(sample.fixedEffects, sample.clusters);
   const kFull = kept.length + dofAll.total;
-  const vc = computeVcov(W, ls.bread, u, spec, sample.cluster, kept.length + dofVcov.total, dofVcov.rule);
+  const vc = computeVcov(W, ls.bread, u, spec, sample.clusters, kept.length + dofVcov.total, dofVcov.rule);
 
-  const { terms, estimates, V } = appendConstant(kept, ls.b, vc.V, ab, f.depvar);
+  const withCons = appendConstant(kept, ls.b, vc.V, ab, f.depvar);
+  const { terms, estimates } = withCons;
+  const V = reportedVcov(withCons.V, vc.info);
   const result: FitResult = {
     nobs: n,
     dropped: sample.dropped,

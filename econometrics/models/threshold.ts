@@ -41,7 +41,7 @@ import { z } from 'zod';
 import { InputError } from '../errors.ts';
 import { formatFormula, parseFormula, type ParsedFormula as EngineFormula } from '../formula.ts';
 import { isVcovOption, parseVcov } from '../vcov.ts';
-import type { LoadedFrame } from '../frame.ts';
+import { rejectInfinite, type LoadedFrame } from '../frame.ts';
 import { type BootstrapSpec, summarize } from '../threshold/bootstrap.ts';
 import { defaultThreads, runBootstrap } from '../threshold/bootstrap-pool.ts';
 import { type ThresholdMethod, makePanel, transform } from '../threshold/panel.ts';
@@ -52,7 +52,8 @@ import {
   baseResidual,
   buildGrid,
   buildPlan,
-  exclusionRadius,
+  exclusionWindow,
+  NO_EXCLUSION,
   makeContext,
   positionOf,
   ssrCurve,
@@ -140,6 +141,8 @@ function varianceOptions(o: { vcov?: string; vce?: 'conventional' | 'robust' | '
   if (o.vcov !== undefined) {
     if (o.vce !== undefined || o.cluster !== undefined) throw new InputError('give either vcov or vce/cluster, not both');
     const spec = parseVcov(o.vcov);
+    if (spec.type === 'cluster' && spec.variables.length > 1)
+      throw new InputError(`multi-way clustering (${o.vcov}) is not available for the threshold model: cluster on one variable`);
     return spec.type === 'iid' ? { vce: 'conventional' } : spec.type === 'hc1' ? { vce: 'robust' } : { vce: 'cluster', cluster: spec.variable };
   }
   // vce 'cluster' without a cluster variable clusters on the unit
@@ -224,6 +227,10 @@ export async function fitThreshold(frame: LoadedFrame, options: ThresholdOptions
   const xs = xNames.map((n) => numericColumn(frame, n));
   const rxs = rxNames.map((n) => numericColumn(frame, n));
   const q = numericColumn(frame, o.thresholdVar);
+  rejectInfinite(formula.y, y);
+  xNames.forEach((name, j) => rejectInfinite(name, xs[j]));
+  rxNames.forEach((name, j) => rejectInfinite(name, rxs[j]));
+  rejectInfinite(o.thresholdVar, q);
   const id = factorCodes(frame, formula.id);
   const timeKey = timeKeys(frame, o.time);
   const clusterF = clusterVar ? factorCodes(frame, clusterVar) : undefined;
@@ -323,7 +330,7 @@ export async function fitThreshold(frame: LoadedFrame, options: ThresholdOptions
       fScale,
       tests: steps.map((s, i) => {
         const nullFixed = i === 0 ? [] : steps[i - 1].thresholds;
-        const e = baseResidual(cache.get(nullFixed, 0), yT);
+        const e = baseResidual(cache.get(nullFixed, NO_EXCLUSION), yT);
         return { k: s.k, reps: o.bootstrap, fitted: yT.map((v, j) => v - e[j]), resid: e };
       }),
     };
@@ -419,17 +426,17 @@ function evaluateAt(
   values: number[],
 ): { ssr0: number; steps: SequenceStep[] } {
   const fixed: FixedThreshold[] = values.map((v) => ({ value: v, position: positionOf(grid, v) }));
-  const plan1 = cache.get([], 0);
+  const plan1 = cache.get([], NO_EXCLUSION);
   const ssr0 = ssrCurve(ctx, plan1, yT).ssrBase;
   const steps: SequenceStep[] = [];
   for (let k = 1; k <= fixed.length; k++) {
     const these = fixed.slice(0, k);
     const point: Grid = { values: Float64Array.of(these[k - 1].value), positions: Int32Array.of(0), scale: 1 };
     const ssr = ssrCurve(ctx, buildPlan(ctx, these.slice(0, k - 1), point, new Uint8Array(1)), yT).ssr[0];
-    const radius = k === 1 ? 0 : exclusionRadius(grid, trims[k - 1]);
+    const window = k === 1 ? NO_EXCLUSION : exclusionWindow(grid, trims[k - 1], ctx.panel.method);
     const curves = these.map((t, j) => {
       const others = these.filter((_, i) => i !== j);
-      const plan = cache.get(others, radius);
+      const plan = cache.get(others, window);
       return { threshold: t, curve: ssrCurve(ctx, plan, yT), grid: plan.grid, excluded: plan.excluded };
     });
     steps.push({ k, thresholds: these, ssrSearch: ssr, ssrFinal: ssr, curves });

@@ -29,12 +29,20 @@ function pad(s: string, w: number, left = false): string {
 export function formatTable(res: FitResult | IvResult, title = 'Regression'): string {
   const lines: string[] = [];
   const vc = res.vcov;
-  const vcText = vc.type === 'cluster' ? `clustered by ${vc.cluster} (${vc.clusters} clusters)` : vc.type === 'hc1' ? 'robust (HC1)' : 'iid';
+  const multiwayText = (m: NonNullable<typeof vc.multiway>) =>
+    `clustered by ${Object.entries(m.clusters).map(([v, g]) => `${v} (${g})`).join(' and ')} (Cameron-Gelbach-Miller` +
+    `${m.eigenvalue_fix ? '; negative eigenvalues set to 0' : ''})`;
+  const vcText =
+    vc.type === 'cluster'
+      ? vc.multiway ? multiwayText(vc.multiway) : `clustered by ${vc.cluster} (${vc.clusters} clusters)`
+      : vc.type === 'hc1' ? 'robust (HC1)' : 'iid';
   lines.push(title);
   lines.push(`Observations: ${res.nobs}   (dropped: ${res.dropped.missing} missing, ${res.dropped.singletons} singletons)`);
   if (res.fixed_effects.length)
     lines.push(`Fixed effects: ${res.fixed_effects.map((f) => `${f.name} (${f.levels})`).join(', ')}`);
   lines.push(`Standard errors: ${vcText}`);
+  if (vc.dof_rule === 'pairwise')
+    lines.push("Absorbed degrees of freedom: reghdfe's pairwise rule (the exact rank was too costly; K may be too large)");
   const names = Object.keys(res.coefficients);
   const w = Math.max(12, ...names.map((n) => n.length)) + 1;
   const header = pad('', w, true) + ['Coef.', 'Std.Err.', 't', 'P>|t|', '[95% Conf.', 'Interval]'].map((h) => pad(h, 12)).join('');
@@ -58,6 +66,13 @@ export function formatTable(res: FitResult | IvResult, title = 'Regression'): st
     lines.push(`Kleibergen-Paap rk LM: ${fmt(d.kp_rk_lm, 3)} (p = ${formatPValue(d.kp_rk_lm_p, 4)})`);
     lines.push(`Kleibergen-Paap rk Wald F: ${fmt(d.kp_rk_wald_f, 3)}   Cragg-Donald Wald F: ${fmt(d.cragg_donald_f, 3)}`);
     lines.push(`Stock-Yogo 10% maximal IV size critical value: ${d.stock_yogo_10pct ?? 'not tabulated'}`);
+    const o = res.overid;
+    const overidName = res.vcov.type === 'iid' ? 'Sargan statistic' : 'Hansen J statistic';
+    lines.push(
+      o
+        ? `${overidName} (overidentification test of all instruments): ${fmt(o.stat, 3)}   Chi-sq(${o.df}) p = ${formatPValue(o.p, 4)}`
+        : `${overidName}: equation exactly identified`,
+    );
   }
   lines.push('* p<0.1, ** p<0.05, *** p<0.01');
   return lines.join('\n');

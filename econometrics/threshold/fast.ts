@@ -10,7 +10,7 @@
 // Per y: one projection on B0 and one cumulative sweep for a_g. So a replication of the triple-threshold
 // sequence costs a few passes over the data instead of a regression per grid point.
 
-import { type Curve, type FixedThreshold, type Grid, type SearchContext, exclusionMask } from './search.ts';
+import { type Curve, type ExclusionWindow, type FixedThreshold, type Grid, type SearchContext, exclusionMask } from './search.ts';
 import { spdInverse } from './dense.ts';
 
 export interface FastState {
@@ -237,11 +237,11 @@ export class FastSearcher {
   curve(
     state: FastState,
     fixed: FixedThreshold[],
-    radius: number,
+    window: ExclusionWindow,
     keepCurve = true,
   ): { curve: Curve; excluded: Uint8Array } {
     const G = this.grid.values.length;
-    const excluded = keepCurve ? exclusionMask(this.grid, fixed, radius) : this.excludedScratch(fixed, radius);
+    const excluded = keepCurve ? exclusionMask(this.grid, fixed, window) : this.excludedScratch(fixed, window);
     const p = fixed.length;
     const idx = fixed.map((f) => {
       if (f.index === undefined) throw new Error('FastSearcher: fixed thresholds must be grid points');
@@ -318,7 +318,7 @@ export class FastSearcher {
   private excludedBuffer?: Uint8Array;
   /** Exclusion mask written into a reused buffer: grid positions are ascending, so each fixed threshold
    * knocks out one contiguous run found by binary search. */
-  private excludedScratch(fixed: FixedThreshold[], radius: number): Uint8Array {
+  private excludedScratch(fixed: FixedThreshold[], window: ExclusionWindow): Uint8Array {
     const G = this.grid.values.length;
     const mask = (this.excludedBuffer ??= new Uint8Array(G));
     mask.fill(0);
@@ -329,12 +329,12 @@ export class FastSearcher {
       let hi = G;
       while (lo < hi) {
         const mid = (lo + hi) >>> 1;
-        if (pos[mid] <= f.position - radius) lo = mid + 1;
+        if (pos[mid] <= f.position - window.below) lo = mid + 1;
         else hi = mid;
       }
-      for (let g = lo; g < G && pos[g] < f.position + radius; g++) mask[g] = 1;
+      for (let g = lo; g < G && pos[g] < f.position + window.above; g++) mask[g] = 1;
       if (f.index !== undefined) mask[f.index] = 1;
-      // a quantile grid can repeat the fixed value outside the radius
+      // a quantile grid can repeat the fixed value outside the window
       lo = 0;
       hi = G;
       while (lo < hi) {

@@ -11,7 +11,7 @@
 // one cumulative sweep.
 
 import { spdInverse } from './dense.ts';
-import { type ThresholdPanel, transform, wTranspose, belowIndicator } from './panel.ts';
+import { type ThresholdMethod, type ThresholdPanel, transform, wTranspose, belowIndicator } from './panel.ts';
 
 export type GridSpec = { kind: 'quantile'; points: number } | { kind: 'all' };
 
@@ -66,23 +66,39 @@ export function buildGrid(distinctQ: Float64Array, spec: GridSpec, trim: number)
 }
 
 /**
- * Grid points fewer than `radius` positions away from a fixed threshold are not candidates (Hansen's rule:
- * with qn = 400 and trim 0.05 the 19 neighbours on each side are dropped; this reproduces his triple-threshold
- * confidence interval [0.03902, 1.00593]). A grid point equal to a fixed threshold is always dropped.
+ * Grid positions excluded around an already fixed threshold: with d = grid position − fixed position, the
+ * points with −below < d < above. A grid point equal to a fixed threshold is always excluded.
  */
-export function exclusionMask(grid: Grid, fixed: FixedThreshold[], radius: number): Uint8Array {
+export interface ExclusionWindow {
+  below: number;
+  above: number;
+}
+
+/** No exclusion (the first threshold's search). */
+export const NO_EXCLUSION: ExclusionWindow = { below: 0, above: 0 };
+
+export function exclusionMask(grid: Grid, fixed: FixedThreshold[], window: ExclusionWindow): Uint8Array {
   const mask = new Uint8Array(grid.values.length);
   for (let g = 0; g < mask.length; g++) {
     for (const f of fixed) {
-      if (Math.abs(grid.positions[g] - f.position) < radius || grid.values[g] === f.value) mask[g] = 1;
+      const d = grid.positions[g] - f.position;
+      if ((d > -window.below && d < window.above) || grid.values[g] === f.value) mask[g] = 1;
     }
   }
   return mask;
 }
 
-/** Exclusion radius, in grid positions, for a step trimmed at `trim`. */
-export function exclusionRadius(grid: Grid, trim: number): number {
-  return Math.round(grid.scale * trim);
+/**
+ * The window excluded around a fixed threshold at a step trimmed at `trim`, with r = round(scale · trim)
+ * grid positions (scale: qn for a quantile grid):
+ *   hansen: r positions below and r − 1 above, as Hansen's GAUSS program for the 1999 paper does (with
+ *           qn = 400 and trim 0.05: 20 below, 19 above; this reproduces his triple-threshold interval
+ *           [0.03902, 1.00593], and on a 100-point grid [0.05017, 0.43700]);
+ *   xthreg: r − 1 positions on each side (Stata xthreg).
+ */
+export function exclusionWindow(grid: Grid, trim: number, method: ThresholdMethod): ExclusionWindow {
+  const r = Math.round(grid.scale * trim);
+  return method === 'hansen' ? { below: r + 1, above: r } : { below: r, above: r };
 }
 
 /** Position on the grid's common scale of an arbitrary value: that of the nearest grid point. */

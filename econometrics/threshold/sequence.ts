@@ -4,19 +4,23 @@
 //   step 2: γ2 = argmin S(γ | γ1); then γ1 is re-estimated given γ2 (the "refinement")
 //   step 3: γ3 = argmin S(γ | γ1, γ2)
 // All steps search the step-1 grid (built with trim[0]); trim[k-1] only sets how many grid positions
-// around an already fixed threshold are excluded at step k (this is what reproduces Hansen's output).
+// around an already fixed threshold are excluded at step k (search.ts exclusionWindow: this is what
+// reproduces Hansen's output).
 
 import { FastSearcher } from './fast.ts';
+import type { ThresholdMethod } from './panel.ts';
 import {
   type Curve,
+  type ExclusionWindow,
   type FixedThreshold,
   type Grid,
   type SearchContext,
   type SearchPlan,
   buildPlan,
   cutsFor,
+  NO_EXCLUSION,
   exclusionMask,
-  exclusionRadius,
+  exclusionWindow,
   minimumOf,
   ssrCurve,
 } from './search.ts';
@@ -30,8 +34,8 @@ export class PlanCache {
     private readonly capacity = 48,
   ) {}
 
-  get(fixed: FixedThreshold[], radius: number): SearchPlan {
-    const key = radius + '|' + fixed.map((f) => f.value).join(',');
+  get(fixed: FixedThreshold[], window: ExclusionWindow): SearchPlan {
+    const key = `${window.below},${window.above}|` + fixed.map((f) => f.value).join(',');
     let plan = this.plans.get(key);
     if (plan) {
       // refresh recency
@@ -39,7 +43,7 @@ export class PlanCache {
       this.plans.set(key, plan);
       return plan;
     }
-    plan = buildPlan(this.ctx, fixed, this.grid, exclusionMask(this.grid, fixed, radius));
+    plan = buildPlan(this.ctx, fixed, this.grid, exclusionMask(this.grid, fixed, window));
     if (this.plans.size >= this.capacity) this.plans.delete(this.plans.keys().next().value!);
     this.plans.set(key, plan);
     return plan;
@@ -49,27 +53,31 @@ export class PlanCache {
 /** Conditional SSR curves: S(γ | fixed thresholds) over the grid. */
 export interface Searcher {
   readonly grid: Grid;
+  /** the panel's method, which sets the window excluded around fixed thresholds */
+  readonly method: ThresholdMethod;
   prepare(yT: Float64Array): unknown;
   /** `keepCurve` false: only the minimum is needed (bootstrap) */
-  curve(state: unknown, fixed: FixedThreshold[], radius: number, keepCurve?: boolean): { curve: Curve; excluded: Uint8Array };
+  curve(state: unknown, fixed: FixedThreshold[], window: ExclusionWindow, keepCurve?: boolean): { curve: Curve; excluded: Uint8Array };
 }
 
 /** General searcher (any number of regime variables) built on cached SearchPlans. */
 export class PlanSearcher implements Searcher {
   readonly cache: PlanCache;
+  readonly method: ThresholdMethod;
   private readonly scratch: Float64Array;
   constructor(
     private readonly ctx: SearchContext,
     readonly grid: Grid,
   ) {
     this.cache = new PlanCache(ctx, grid);
+    this.method = ctx.panel.method;
     this.scratch = new Float64Array(ctx.panel.rows);
   }
   prepare(yT: Float64Array): unknown {
     return yT;
   }
-  curve(state: unknown, fixed: FixedThreshold[], radius: number) {
-    const plan = this.cache.get(fixed, radius);
+  curve(state: unknown, fixed: FixedThreshold[], window: ExclusionWindow) {
+    const plan = this.cache.get(fixed, window);
     return { curve: ssrCurve(this.ctx, plan, state as Float64Array, this.scratch), excluded: plan.excluded };
   }
 }
@@ -80,9 +88,10 @@ export function makeSearcher(ctx: SearchContext, grid: Grid): Searcher {
     const fast = new FastSearcher(ctx, grid, cutsFor(ctx.panel, grid.values));
     return {
       grid,
+      method: ctx.panel.method,
       prepare: (yT) => fast.prepare(yT),
-      curve: (state, fixed, radius, keepCurve = true) =>
-        fast.curve(state as ReturnType<FastSearcher['prepare']>, fixed, radius, keepCurve),
+      curve: (state, fixed, window, keepCurve = true) =>
+        fast.curve(state as ReturnType<FastSearcher['prepare']>, fixed, window, keepCurve),
     };
   }
   return new PlanSearcher(ctx, grid);
@@ -138,15 +147,15 @@ export function runSequence(
   refineLast = true,
 ): SequenceResult {
   const grid = searcher.grid;
-  const radius = (k: number) => exclusionRadius(grid, trims[k - 1]);
+  const window = (k: number) => exclusionWindow(grid, trims[k - 1], searcher.method);
   const state = searcher.prepare(yT);
-  const profile = (threshold: FixedThreshold, fixed: FixedThreshold[], r: number): ConditionalCurve => {
-    const { curve, excluded } = searcher.curve(state, fixed, r);
+  const profile = (threshold: FixedThreshold, fixed: FixedThreshold[], w: ExclusionWindow): ConditionalCurve => {
+    const { curve, excluded } = searcher.curve(state, fixed, w);
     return { threshold, curve, grid, excluded };
   };
   const steps: SequenceStep[] = [];
 
-  const c1 = searcher.curve(state, [], 0, keepCurves);
+  const c1 = searcher.curve(state, [], NO_EXCLUSION, keepCurves);
   const ssr0 = c1.curve.ssrBase;
   const g1 = fixedAt(grid, requireBest(c1.curve, 1));
   const ssr1 = minimumOf(c1.curve);
@@ -159,14 +168,14 @@ export function runSequence(
   });
   if (K < 2) return { ssr0, steps };
 
-  const c2 = searcher.curve(state, [g1], radius(2), keepCurves);
+  const c2 = searcher.curve(state, [g1], window(2), keepCurves);
   const g2 = fixedAt(grid, requireBest(c2.curve, 2));
   const ssr2 = minimumOf(c2.curve);
   if (K === 2 && !refineLast) {
     steps.push({ k: 2, thresholds: [g1, g2], ssrSearch: ssr2, ssrFinal: ssr2, curves: [] });
     return { ssr0, steps };
   }
-  const cR = searcher.curve(state, [g2], radius(2), keepCurves);
+  const cR = searcher.curve(state, [g2], window(2), keepCurves);
   const g1r = fixedAt(grid, requireBest(cR.curve, 1));
   steps.push({
     k: 2,
@@ -182,7 +191,7 @@ export function runSequence(
   });
   if (K < 3) return { ssr0, steps };
 
-  const c3 = searcher.curve(state, [g1r, g2], radius(3), keepCurves);
+  const c3 = searcher.curve(state, [g1r, g2], window(3), keepCurves);
   const g3 = fixedAt(grid, requireBest(c3.curve, 3));
   const ssr3 = minimumOf(c3.curve);
   steps.push({
@@ -193,8 +202,8 @@ export function runSequence(
     // profiles of γ1 and γ2 given the other two thresholds, for their confidence sets in the triple model
     curves: keepCurves
       ? [
-          profile(g1r, [g2, g3], radius(3)),
-          profile(g2, [g1r, g3], radius(3)),
+          profile(g1r, [g2, g3], window(3)),
+          profile(g2, [g1r, g3], window(3)),
           { threshold: g3, curve: c3.curve, grid, excluded: c3.excluded },
         ]
       : [],

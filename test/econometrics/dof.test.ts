@@ -18,12 +18,12 @@ describe('absorbed degrees of freedom', () => {
   });
 
   it('first effect all levels, second minus one per component; pairwise: further ones minus the most components', () => {
-    expect(absorbedDof([worker, firm], null)).toMatchObject({ total: 4 + 3 - 2, rule: 'exact' });
+    expect(absorbedDof([worker, firm], [])).toMatchObject({ total: 4 + 3 - 2, rule: 'exact' });
     const third = g('t', [0, 1, 0, 1, 0, 1, 0]);
     // components(worker, t) = 1 (worker 3 links t0 and t1), components(firm, t) = 1
     expect(pairwiseRedundant([worker, firm, third])).toEqual([0, 2, 1]);
-    expect(absorbedDof([worker, firm, third], null, { maxExactWork: 0 })).toMatchObject({ total: 4 + 3 - 2 + 1, rule: 'pairwise' });
-    expect(absorbedDof([worker, firm, third], null)).toMatchObject({ total: bareissRank(dummies([worker, firm, third])), rule: 'exact' });
+    expect(absorbedDof([worker, firm, third], [], { maxExactWork: 0 })).toMatchObject({ total: 4 + 3 - 2 + 1, rule: 'pairwise' });
+    expect(absorbedDof([worker, firm, third], [])).toMatchObject({ total: bareissRank(dummies([worker, firm, third])), rule: 'exact' });
   });
 
   it('exact rank of three and four effects equals an exact integer elimination of the dummy matrix', () => {
@@ -49,10 +49,10 @@ describe('absorbed degrees of freedom', () => {
     const cluster = g('c', [0, 0, 0, 0, 1, 2, 2]); // workers nested in c, firms not
     expect(isNested(worker, cluster)).toBe(true);
     expect(isNested(firm, cluster)).toBe(false);
-    const d = absorbedDof([worker, firm], cluster);
+    const d = absorbedDof([worker, firm], [cluster]);
     expect(d.total).toBe(3); // firm levels, the constant included in the first counted effect
     expect(d.perFe[0]).toMatchObject({ nestedInCluster: true, redundant: 4 });
-    expect(absorbedDof([worker], cluster).total).toBe(1);
+    expect(absorbedDof([worker], [cluster]).total).toBe(1);
   });
 });
 
@@ -116,7 +116,7 @@ describe('three fixed effects: K matches the rank of lm with dummies', () => {
       expect(res.vcov.dof_k).toBe(c.dof_k);
       expect(res.vcov.dof_rule).toBe('exact');
       expect(exactFeRank(d.sample.fixedEffects)!.rank).toBe(c.fe_rank);
-      expect(absorbedDof(d.sample.fixedEffects, null).total + Object.keys(c.coefficients).length).toBe(c.rank);
+      expect(absorbedDof(d.sample.fixedEffects, []).total + Object.keys(c.coefficients).length).toBe(c.rank);
       for (const [name, r] of Object.entries(c.coefficients)) {
         expect(relErr(res.coefficients[name].estimate, r.estimate), `${name} estimate`).toBeLessThan(1e-8);
         expect(relErr(res.coefficients[name].se, r.se), `${name} se`).toBeLessThan(1e-6);
@@ -131,14 +131,14 @@ describe('three fixed effects: K matches the rank of lm with dummies', () => {
   it("falls back to reghdfe's pairwise rule when the exact rank is too costly, and says so", async () => {
     const c = ref.cases.find((x) => x.id === 'three_fe_iid')!;
     const frame = await frameFor(c);
-    const sample = buildSample(frame, ['lngti'], [['cityno'], ['year'], ['grp', 'year']], null);
-    const pairwise = absorbedDof(sample.fixedEffects, null, { maxExactWork: 0 });
+    const sample = buildSample(frame, ['lngti'], [['cityno'], ['year'], ['grp', 'year']], []);
+    const pairwise = absorbedDof(sample.fixedEffects, [], { maxExactWork: 0 });
     expect(pairwise.rule).toBe('pairwise');
     // reghdfe: cityno all 105; year loses max(1, components(cityno, year) = 1) = 1; grp^year loses
     // max(components(cityno, grp^year) = 7 groups, components(year, grp^year) = 14 years) = 14
     expect(pairwise.perFe.map((f) => f.redundant)).toEqual([0, 1, 14]);
     expect(pairwise.total).toBe(105 + 13 + 84);
-    const exact = absorbedDof(sample.fixedEffects, null);
+    const exact = absorbedDof(sample.fixedEffects, []);
     expect(exact.rule).toBe('exact');
     expect(exact.total).toBe(c.fe_rank);
     // the exact count: grp^year spans year (13 more redundant) and shares the 7 group means with cityno

@@ -40,8 +40,8 @@ export const reference: { cases: RefCase[]; plm_check: { formula: string; coeffi
 export async function frameFor(c: { data: string; formula: string; vcov: string; where?: string | null }): Promise<LoadedFrame> {
   const f = parseFormula(c.formula);
   const feVars = f.fixedEffects.flat().filter((v) => v !== 'grp');
-  const cluster = c.vcov.startsWith('cluster:') ? c.vcov.slice(8) : null;
-  const factors = [...new Set([...feVars, ...(cluster && cluster !== 'grp' ? [cluster] : [])])];
+  const clusters = c.vcov.startsWith('cluster:') ? c.vcov.slice(8).split('+') : [];
+  const factors = [...new Set([...feVars, ...clusters.filter((v) => v !== 'grp')])];
   const numeric = [f.depvar, ...f.exog, ...f.endog, ...f.instruments];
   if (c.data === 'du2021') numeric.push('cityno');
   const frame = await loadFrame({ data: dataFiles[c.data], where: c.where ?? undefined }, [...new Set(numeric)], factors);

@@ -41,18 +41,18 @@ describe('Kleibergen-Paap rk statistic', () => {
       Vpi.data[a * L + b] = s;
     }
     const wald = quadFormInv(Vpi, pi);
-    expect(relErr(kpRankTest(Y, Z, groups, 'wald').stat, wald)).toBeLessThan(1e-10);
+    expect(relErr(kpRankTest(Y, Z, [groups], 'wald').stat, wald)).toBeLessThan(1e-10);
     // LM: (Z'y)' S0^-1 (Z'y) with scores under π = 0
     const lm = quadFormInv(clusterSums(Y[0]), crossprodVec(Z, Y[0]));
-    expect(relErr(kpRankTest(Y, Z, groups, 'lm').stat, lm)).toBeLessThan(1e-10);
+    expect(relErr(kpRankTest(Y, Z, [groups], 'lm').stat, lm)).toBeLessThan(1e-10);
   });
 
   it('is invariant to rescaling and recombining the endogenous columns', () => {
     const { Z, Y, groups } = data(300, 4, 2, 5);
-    const a = kpRankTest(Y, Z, groups, 'wald').stat;
+    const a = kpRankTest(Y, Z, [groups], 'wald').stat;
     const Y2 = [Y[0].map((v, i) => 3 * v + Y[1][i]), Y[1].map((v) => -0.5 * v)];
-    expect(relErr(kpRankTest(Y2, Z, groups, 'wald').stat, a)).toBeLessThan(1e-8);
-    expect(kpRankTest(Y, Z, groups, 'wald').df).toBe(3);
+    expect(relErr(kpRankTest(Y2, Z, [groups], 'wald').stat, a)).toBeLessThan(1e-8);
+    expect(kpRankTest(Y, Z, [groups], 'wald').df).toBe(3);
   });
 
   it('squared canonical correlations are the eigenvalues of (Y\'Y)^-1 Y\'P_Z Y (one endogenous: the R² of Y on Z)', () => {

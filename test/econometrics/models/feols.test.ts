@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { fitFe, estimateFe } from '../../../econometrics/models/feols.ts';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InputError } from '../../../econometrics/errors.ts';
 import { frameFromColumns } from '../../../econometrics/frame.ts';
+import { loadFrame } from '../../../econometrics/io/load.ts';
 import { frameFor, reference, relErr } from '../reference-helpers.ts';
 
 
@@ -73,6 +78,15 @@ describe('feols on constructed data', () => {
     const res = fitFe(frame, 'y ~ x | unit + time');
     expect(res.dropped).toEqual({ missing: 1, singletons: 1 });
     expect(res.nobs).toBe(8);
+  });
+
+  it("rejects 'inf' in a regressor read from a CSV (not silently missing), naming the column and the rows", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'feols-inf-'));
+    const csv = join(dir, 'd.csv');
+    writeFileSync(csv, 'y,x,g\n1,2,a\n2,inf,a\n3,-inf,b\n4,5,b\n5,6,c\n6,1,c\n7,inf,c\n');
+    const frame = await loadFrame({ data: csv }, ['y', 'x'], ['g']);
+    expect(() => fitFe(frame, 'y ~ x | g')).toThrow(InputError);
+    expect(() => fitFe(frame, 'y ~ x | g')).toThrow(/variable 'x' is infinite \(inf or -inf\) in 3 rows/);
   });
 
   it('with no fixed effects is OLS with an intercept', () => {

@@ -79,6 +79,17 @@ describe('fitThreshold', () => {
     await expect(fitThreshold(frame, { ...base, thresholds: 4 })).rejects.toBeInstanceOf(InputError);
   });
 
+  it('rejects an infinite regressor or threshold variable instead of dropping the rows', async () => {
+    const x2 = Float64Array.from(frame.numeric.x2);
+    x2[5] = Infinity;
+    const bad: LoadedFrame = { ...frame, numeric: { ...frame.numeric, x2 } };
+    await expect(fitThreshold(bad, { ...base, bootstrap: 0 })).rejects.toBeInstanceOf(InputError);
+    await expect(fitThreshold(bad, { ...base, bootstrap: 0 })).rejects.toThrow(/variable 'x2' is infinite \(inf or -inf\) in 1 row:/);
+    const q = Float64Array.from(frame.numeric.q);
+    q[0] = -Infinity;
+    await expect(fitThreshold({ ...frame, numeric: { ...frame.numeric, q } }, { ...base, bootstrap: 0 })).rejects.toThrow(/variable 'q' is infinite/);
+  });
+
   it('speaks the engine vocabulary: a parsed formula and vcov iid | hc1 | cluster:VAR give what the older options give', async () => {
     const opts = { ...base, method: 'xthreg' as const, thresholds: 1, bootstrap: 0 };
     const parsed = modelFormula({ depvar: 'y', exog: ['x1', 'x2'], fixedEffects: ['firm'] });

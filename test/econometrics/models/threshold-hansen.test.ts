@@ -70,6 +70,17 @@ describe('Hansen (1999) method reproduces thresh.out', () => {
     sameGridPoint(s.ci[i3][1], pub.triple.ci95[1]);
   });
 
+  it("excludes r grid points below a fixed threshold and r − 1 above, as Hansen's program", async () => {
+    // trim 0.05 at every step on a 100-point grid: r = 5. Hansen's rule gives the third threshold's interval
+    // [0.05017, 0.43700] (issue 13); excluding r − 1 on both sides gave [0.05017, 0.44968]
+    const r = await fit({ grid: 'quantile:100', trim: [0.05, 0.05, 0.05], thresholds: 3 });
+    const s = r.steps[2];
+    const i3 = s.thresholds.findIndex((t) => Number(t.toPrecision(5)) === 0.32824);
+    expect(i3).toBeGreaterThanOrEqual(0);
+    sameGridPoint(s.ci[i3][0], 0.05017);
+    sameGridPoint(s.ci[i3][1], 0.437);
+  });
+
   it.each([
     ['conventional', 'se_ols_hansen_df'],
     ['robust', 'se_white_hc0'],

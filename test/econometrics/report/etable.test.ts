@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatPValue, formatTable } from '../../../econometrics/report/etable.ts';
 import { fitFe } from '../../../econometrics/models/feols.ts';
+import { fitIv } from '../../../econometrics/models/feiv.ts';
 import { frameFromColumns } from '../../../econometrics/frame.ts';
 
 describe('formatTable', () => {
@@ -26,6 +27,20 @@ describe('formatTable', () => {
     expect(text).toMatch(/Standard errors: robust \(HC1\)/);
     expect(text).toMatch(new RegExp(`^x\\s+${res.coefficients.x.estimate.toFixed(4)}\\s+${res.coefficients.x.se.toFixed(4)}.*\\*\\*\\*$`, 'm'));
     expect(text).toMatch(/^size\s+0\s+\(omitted because of collinearity\)$/m);
+  });
+
+  it('prints the over-identification test of an IV model as ivreg2 labels it', () => {
+    const n = 60;
+    const g = Array.from({ length: n }, (_, i) => i % 5);
+    const z1 = Array.from({ length: n }, (_, i) => Math.sin(i * 1.3));
+    const z2 = Array.from({ length: n }, (_, i) => Math.cos(i * 0.7));
+    const x = z1.map((v, i) => v + 0.5 * z2[i] + 0.3 * Math.sin(i * 5.1));
+    const y = x.map((v, i) => 2 * v + 0.2 * Math.cos(i * 3.3));
+    const frame = frameFromColumns({ numeric: { y, x, z1, z2 }, factors: { g } });
+    const iid = fitIv(frame, 'y ~ 1 | g | x ~ z1 + z2');
+    expect(formatTable(iid)).toContain(`Sargan statistic (overidentification test of all instruments): ${iid.overid!.stat.toFixed(3)}   Chi-sq(1) p = `);
+    expect(formatTable(fitIv(frame, 'y ~ 1 | g | x ~ z1 + z2', { vcov: 'hc1' }))).toMatch(/Hansen J statistic \(overidentification test of all instruments\): \d/);
+    expect(formatTable(fitIv(frame, 'y ~ 1 | g | x ~ z1', { vcov: 'hc1' }))).toContain('Hansen J statistic: equation exactly identified');
   });
 });
 

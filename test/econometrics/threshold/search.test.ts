@@ -9,7 +9,9 @@ import {
   buildGrid,
   buildPlan,
   cutsFor,
+  NO_EXCLUSION,
   exclusionMask,
+  exclusionWindow,
   makeContext,
   ssrCurve,
 } from '../../../econometrics/threshold/search.ts';
@@ -59,13 +61,13 @@ describe.each<ThresholdMethod>(['hansen', 'xthreg'])('incremental search equals 
     // no threshold fixed
     const brute0 = bruteForce(panel, [], grid, none);
     expectClose(ssrCurve(ctx, buildPlan(ctx, [], grid, none), yT).ssr, brute0);
-    expectClose(fast.curve(state, [], 0).curve.ssr, brute0);
+    expectClose(fast.curve(state, [], NO_EXCLUSION).curve.ssr, brute0);
 
-    // one and two thresholds fixed, with Hansen's exclusion around them
+    // one and two thresholds fixed, with the method's exclusion around them
     const f1 = fixedAt(grid, Math.floor(grid.values.length * 0.3));
     const f2 = fixedAt(grid, Math.floor(grid.values.length * 0.75));
     for (const fixed of [[f1], [f2], [f1, f2]]) {
-      const radius = 2;
+      const radius = exclusionWindow(grid, 3 / grid.scale, method);
       const mask = exclusionMask(grid, fixed, radius);
       const brute = bruteForce(panel, fixed.map((f) => f.value), grid, mask);
       expectClose(ssrCurve(ctx, buildPlan(ctx, fixed, grid, mask), yT).ssr, brute);
@@ -87,8 +89,28 @@ describe.each<ThresholdMethod>(['hansen', 'xthreg'])('incremental search equals 
     const none = new Uint8Array(grid.values.length);
     expectClose(ssrCurve(ctx, buildPlan(ctx, [], grid, none), yT).ssr, bruteForce(panel, [], grid, none));
     const f = fixedAt(grid, 10);
-    const mask = exclusionMask(grid, [f], 3);
+    const mask = exclusionMask(grid, [f], exclusionWindow(grid, 3 / grid.scale, method));
     expectClose(ssrCurve(ctx, buildPlan(ctx, [f], grid, mask), yT).ssr, bruteForce(panel, [f.value], grid, mask));
+  });
+});
+
+describe('exclusion around a fixed threshold', () => {
+  const grid: Grid = { values: Float64Array.from({ length: 30 }, (_, i) => i / 10), positions: Int32Array.from({ length: 30 }, (_, i) => i + 5), scale: 100 };
+  const f: FixedThreshold = { value: grid.values[12], position: grid.positions[12], index: 12 };
+  const excludedIdx = (mask: Uint8Array) => [...mask].flatMap((m, i) => (m ? [i] : []));
+
+  it("hansen: r = round(scale · trim) grid points below and r − 1 above (Hansen's GAUSS program)", () => {
+    // r = 5: indices 7..11 below, 12 itself, 13..16 above
+    expect(excludedIdx(exclusionMask(grid, [f], exclusionWindow(grid, 0.05, 'hansen')))).toEqual([7, 8, 9, 10, 11, 12, 13, 14, 15, 16]);
+  });
+
+  it('xthreg: r − 1 on each side (unchanged)', () => {
+    expect(excludedIdx(exclusionMask(grid, [f], exclusionWindow(grid, 0.05, 'xthreg')))).toEqual([8, 9, 10, 11, 12, 13, 14, 15, 16]);
+  });
+
+  it('no exclusion excludes only a grid point equal to the fixed value', () => {
+    expect(excludedIdx(exclusionMask(grid, [f], NO_EXCLUSION))).toEqual([12]);
+    expect(excludedIdx(exclusionMask(grid, [f], exclusionWindow(grid, 0, 'hansen')))).toEqual([12]);
   });
 });
 
