@@ -11,7 +11,7 @@
 // uncaught error (EPIPE on a closed stdout included), SIGINT, SIGTERM or SIGHUP.
 import { randomUUID } from 'node:crypto';
 import {
-  closeSync, fstatSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync,
+  closeSync, constants, fstatSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
 
@@ -72,7 +72,7 @@ const heldHere = new Map<string, string>();
 function ownerAlive(h: Holder, path: string): boolean {
   if (h.pid === process.pid) return heldHere.get(path) === h.token;
   if (!Number.isInteger(h.pid) || h.pid <= 0 || !pidAlive(h.pid)) return false;
-  if (h.proc_start === null || h.proc_start === undefined) return true;
+  if (h.proc_start === null) return true;
   const now = processStartTime(h.pid);
   return now === null || now === h.proc_start; // null: no /proc here, the pid alone decides
 }
@@ -85,7 +85,7 @@ type Found =
 function readLockFile(path: string): Found {
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0)); // a FIFO put there must not block
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'gone' };
     throw e;
@@ -94,8 +94,11 @@ function readLockFile(path: string): Found {
     const ageMs = Date.now() - fstatSync(fd).mtimeMs;
     const text = readFileSync(fd, 'utf8');
     try {
-      const h = JSON.parse(text) as Holder;
-      if (typeof h?.pid === 'number' && typeof h.token === 'string') return { kind: 'holder', holder: { ...h, proc_start: h.proc_start ?? null, started: String(h.started) } };
+      const h = JSON.parse(text) as Partial<Holder> | null;
+      // (a lock written by an earlier version holds only pid and started)
+      if (typeof h?.pid === 'number') {
+        return { kind: 'holder', holder: { pid: h.pid, proc_start: h.proc_start ?? null, started: String(h.started ?? 'unknown'), token: String(h.token ?? '') } };
+      }
     } catch {
       // not JSON (yet)
     }

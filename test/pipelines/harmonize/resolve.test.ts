@@ -192,3 +192,35 @@ describe('resolveCity: province disambiguation', () => {
     expect(() => resolveCity({ name: '伊春', code: null, province: '河北', year: 2015 }, idx)).toThrow(/not a city of province 河北/);
   });
 });
+
+describe('hostile names: bounded work, bounded messages', () => {
+  it('a 10 MB city name: refused with its first 80 characters and its size, closest names by its start', () => {
+    const name = `石家庄${'庄'.repeat(10_000_000)}`;
+    let e: CityResolutionError | undefined;
+    try {
+      r(name, null, 2015, '河北');
+    } catch (x) {
+      e = x as CityResolutionError;
+    }
+    expect(e).toBeInstanceOf(CityResolutionError);
+    expect(e!.message).toBe(`unknown city '石家庄${'庄'.repeat(77)}…' (10,000,003 characters) (code -, province 河北, year 2015)`);
+    expect(e!.closest).toHaveLength(3);
+  });
+  it('edit distances look at the first 64 code points of each name', () => {
+    expect(editDistance('a'.repeat(64) + 'b'.repeat(1_000_000), 'a'.repeat(64))).toBe(0);
+    expect(editDistance('𠀋'.repeat(70), '𠀋'.repeat(64))).toBe(0);
+    expect(editDistance('石家庄', '石家妆')).toBe(1);
+  });
+  it('a huge code or province is shown by its start too', () => {
+    const e = (() => {
+      try {
+        r('石家庄', `x${'1'.repeat(1_000_000)}`, 2015);
+      } catch (x) {
+        return x as Error;
+      }
+      throw new Error('expected a CityResolutionError');
+    })();
+    expect(e.message.length).toBeLessThan(300);
+    expect(e.message).toContain('(1,000,001 characters)');
+  });
+});

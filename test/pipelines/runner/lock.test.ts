@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { acquireLock, LockError, processStartTime } from '../../../pipelines/runner/lock.ts';
+import { SAMPLE_RAW } from '../../helpers/sample-warehouse.ts';
+import { newOutDir, startCli } from '../../helpers/rebuild.ts';
 
 const newDir = () => mkdtempSync(join(tmpdir(), 'lock-'));
 const lockFile = (dir: string) => join(dir, '.lock');
@@ -96,6 +98,9 @@ describe('lock', () => {
     // the same live pid with its real start time holds it
     writeFileSync(lockFile(dir), JSON.stringify({ pid: process.ppid, proc_start: processStartTime(process.ppid), started: 'now', token: 'y' }));
     expect(() => acquireLock(dir)).toThrow(`another pipeline run (pid ${process.ppid}, started now)`);
+    // a lock of an earlier version (pid and timestamp only): the pid decides
+    writeFileSync(lockFile(dir), JSON.stringify({ pid: process.ppid, started: 'earlier version' }));
+    expect(() => acquireLock(dir)).toThrow(`another pipeline run (pid ${process.ppid}, started earlier version)`);
   });
 
   it('an empty or half-written lock file is not taken while young, and is taken once older than a few seconds', () => {
@@ -171,5 +176,16 @@ describe('lock', () => {
     // nothing left but, at most, the stale lock of the last round
     expect(readdirSync(dir).filter((f) => f !== '.lock')).toEqual([]);
     if (existsSync(lockFile(dir))) expect(holder(dir).pid).toBe(dead);
+  });
+
+  it('`npm run pipeline | head`: the pipeline CLI whose stdout is closed leaves no lock', async () => {
+    const out = newOutDir('lock-epipe');
+    const cli = startCli(['--raw', SAMPLE_RAW, '--out', out]);
+    await new Promise<void>((res) => cli.child.stdout!.once('data', () => res()));
+    expect(existsSync(lockFile(out))).toBe(true);
+    cli.child.stdout!.destroy();
+    // (it dies of EPIPE at its next line, unless the CLI chooses to go on without its reader)
+    await cli.exited;
+    expect(existsSync(lockFile(out))).toBe(false);
   });
 });
