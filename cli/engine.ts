@@ -6,9 +6,11 @@ import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { InputError } from '../econometrics/io/load.ts';
+import { strictCommand } from './option-parsers.ts';
 
 const program = new Command();
-program.name('cli').description('Panel econometrics on the warehouse: fe, iv, threshold').showHelpAfterError();
+// usage errors are one line with exit code 2 in every subcommand (they inherit this)
+strictCommand(program).name('cli').description('Panel econometrics on the warehouse: fe, iv, threshold');
 
 const commandsDir = join(dirname(fileURLToPath(import.meta.url)), 'commands');
 // .ts from the sources (tsx), .js when compiled (dist/)

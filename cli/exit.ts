@@ -4,8 +4,16 @@ const USER_ERRORS = new Set(['DataError', 'IngestError', 'HarmonizeError', 'Inpu
 
 export function exitOnKnownError(e: unknown): never {
   if (e instanceof Error && USER_ERRORS.has(e.name)) {
-    process.stderr.write(`error: ${e.message.split('\n')[0]}\n`);
+    process.stderr.write(`error: ${e.name === 'ZodError' ? zodLine(e) : e.message.split('\n')[0]}\n`);
     process.exit(2);
   }
   throw e;
+}
+
+/** A settings schema's complaint on one line: `setting maxInterpolatedGap: expected number, received NaN`
+ *  (a zod error's message is its issues as multi-line JSON). */
+function zodLine(e: Error): string {
+  const issues = (e as Error & { issues?: Array<{ path: PropertyKey[]; message: string }> }).issues ?? [];
+  if (issues.length === 0) return e.message.split('\n')[0];
+  return issues.map((i) => `${i.path.length ? `setting ${i.path.map(String).join('.')}: ` : ''}${i.message}`).join('; ');
 }

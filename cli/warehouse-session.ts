@@ -15,7 +15,7 @@
 // record), retried briefly, and a broken file, reported with the repair.
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { InputError } from '../econometrics/errors.ts';
 import { sqlIdent, sqlString } from '../econometrics/io/sql.ts';
 
@@ -79,7 +79,7 @@ export async function openWarehouseReadOnly(path: string, options: OpenOptions =
 
 const firstLine = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0];
 const isLockConflict = (message: string) => /Could not set lock on file|Conflicting lock/i.test(message);
-const BROKEN_FILE = /Corrupt database|Could not read enough bytes|not a valid DuckDB database|checksum|database file with version number|Serialization Error/i;
+const BROKEN_FILE = /Corrupt database|Could not read enough bytes|not a valid DuckDB database|database file with version number/i;
 
 /** A user-facing error for a failure of the warehouse file itself (open or read), anything else unchanged. */
 export function warehouseError(path: string, e: unknown): Error {
@@ -88,8 +88,20 @@ export function warehouseError(path: string, e: unknown): Error {
   if (isLockConflict(message)) return new InputError(`the warehouse ${path} is being written by another process; try again when it has finished`);
   if (/Permission denied/i.test(message)) return new InputError(`cannot read the warehouse ${path}: permission denied`);
   if (BROKEN_FILE.test(message) || !(e instanceof Error) || /^IO Error/.test(message))
-    return new InputError(`the warehouse ${path} is damaged or unreadable (${message.replace(/^IO Error: /, '')}); rebuild it with \`npm run pipeline -- --full\``);
+    return new InputError(`the warehouse ${path} is damaged or unreadable (${message.replace(/^IO Error: /, '')}); rebuild it with \`${rebuildCommand(path)}\``);
   return e;
+}
+
+/** The command that rebuilds the warehouse file at `path` from scratch. */
+function rebuildCommand(path: string): string {
+  const dir = dirname(resolve(path));
+  return dir === resolve('warehouse') ? 'npm run pipeline -- --full' : `npm run pipeline -- --full --out ${displayPath(dir)}`;
+}
+
+/** A folder as the user would type it: relative below the working directory, absolute elsewhere. */
+function displayPath(dir: string): string {
+  const rel = relative(process.cwd(), dir);
+  return rel === '' ? '.' : rel.startsWith('..') ? dir : rel;
 }
 
 /** Is this DuckDB error about the warehouse file rather than the SQL? */
@@ -141,11 +153,12 @@ async function createSessionViews(con: DuckDBConnection, catalog: string): Promi
   }
 }
 
-/** What `query --list` shows: the session views, then the warehouse's tables, each with its description. */
+/** What `query --list` shows: the session views (in their order, bound as a list), then the warehouse's tables,
+ *  each with its description. */
 export const LIST_SQL = `
   SELECT name, kind, description FROM (
-    SELECT view_name AS name, 'session view' AS kind, comment AS description, 0 AS part, 0 AS pos
+    SELECT view_name AS name, 'session view' AS kind, comment AS description, 0 AS part
       FROM duckdb_views() WHERE database_name = 'temp' AND NOT internal
     UNION ALL
-    SELECT table_name, 'table', comment, 1, 0 FROM duckdb_tables() WHERE database_name = current_database()
-  ) ORDER BY part, CASE WHEN part = 0 THEN list_position(?::VARCHAR[], name) END, name`;
+    SELECT table_name, 'table', comment, 1 FROM duckdb_tables() WHERE database_name = current_database()
+  ) ORDER BY part, list_position(?::VARCHAR[], name) NULLS LAST, name`;

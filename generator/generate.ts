@@ -9,6 +9,7 @@
  * exports and 2023 rows in the vendor panel (units as printed in 2022: no administrative change after 2022).
  * Same seed → byte-identical files.
  */
+import { Command, InvalidArgumentError } from 'commander';
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,29 +47,33 @@ export function writeSample(opts: { out: string; seed?: number; nextEdition?: bo
   return rendered;
 }
 
-function parseArgs(argv: string[]): { out: string; seed: number; nextEdition: boolean } {
-  let out = REPO_RAW;
-  let seed = DEFAULT_SEED;
-  let nextEdition = false;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--out') out = resolve(argv[++i] ?? '');
-    else if (a === '--seed') {
-      seed = Number(argv[++i]);
-      if (!Number.isInteger(seed)) throw new Error(`--seed: expected an integer, got '${argv[i]}'`);
-    } else if (a === '--next-edition') nextEdition = true;
-    else throw new Error(`unknown option '${a}' (expected --out DIR, --seed N, --next-edition)`);
-  }
-  return { out, seed, nextEdition };
+/** The command line (`npm run sample -- --help`): usage errors are one line with exit code 2, as in cli/. */
+async function main(argv: string[]): Promise<void> {
+  const integer = (value: string) => {
+    if (!/^\s*[+-]?\d+\s*$/.test(value) || !Number.isSafeInteger(Number(value))) throw new InvalidArgumentError('expected an integer');
+    return Number(value);
+  };
+  const program = new Command()
+    .showHelpAfterError(false)
+    .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
+    .name('sample')
+    .description('Regenerate the synthetic sample: yearbook, EPS and vendor files, truth.json, TRUTH.md, sources.json')
+    .option('--out <dir>', 'folder to write', REPO_RAW)
+    .option('--seed <n>', 'seed of the data-generating process (same seed → byte-identical files)', integer, DEFAULT_SEED)
+    .option('--next-edition', 'also write the data year 2023 (the 2024 yearbook edition)')
+    .action((opts: { out: string; seed: number; nextEdition?: boolean }) => {
+      const args = { out: resolve(opts.out), seed: opts.seed, nextEdition: Boolean(opts.nextEdition) };
+      const t0 = performance.now();
+      const { files, skipped } = writeSample(args);
+      const bytes = files.reduce((s, f) => s + f.data.length, 0);
+      console.log(
+        `sample: seed ${args.seed}, ${files.length} files, ${(bytes / 1024).toFixed(0)} KiB → ${args.out}` +
+          `${skipped ? ` (${skipped} observations without a printed unit)` : ''} in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+      );
+    });
+  await program.parseAsync(argv);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const args = parseArgs(process.argv.slice(2));
-  const t0 = performance.now();
-  const { files, skipped } = writeSample(args);
-  const bytes = files.reduce((s, f) => s + f.data.length, 0);
-  console.log(
-    `sample: seed ${args.seed}, ${files.length} files, ${(bytes / 1024).toFixed(0)} KiB → ${args.out}` +
-      `${skipped ? ` (${skipped} observations without a printed unit)` : ''} in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
-  );
+  await main(process.argv);
 }
