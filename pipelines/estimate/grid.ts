@@ -1,7 +1,7 @@
 // A table as a grid of strings, in the paper's layout: coefficient with stars, t in brackets below,
-// fixed-effect rows, Obs and R². The same grid renders to Markdown, CSV and HTML, for our
-// estimates and for the published numbers alike.
-import type { TableSpec } from './tables.ts';
+// Controls and fixed-effect rows, Obs and R². The same grid renders to Markdown, CSV and HTML, for our
+// estimates and for the published numbers alike; the legend (legend.ts) goes under it.
+import { CONTROLS, type ColumnSpec, type TableSpec } from './tables.ts';
 
 export interface Grid {
   title: string;
@@ -37,12 +37,23 @@ function coefRows(rows: Grid['rows'], terms: string[], columns: Array<Record<str
   }
 }
 
+/** Whether a declared column has every control (or its winsorized copy) among its regressors. */
+function hasControls(spec: ColumnSpec | undefined): boolean {
+  const regressors = spec?.kind === 'fe' ? spec.regressors : spec?.kind === 'iv' ? spec.exog : spec?.kind === 'threshold' ? spec.controls : [];
+  return CONTROLS.every((c) => regressors.includes(c) || regressors.includes(`${c}_w`));
+}
+
+/** "Controls: Yes" for a table that does not print the controls' coefficients (the paper's Tables 3 and 5). */
+function controlsRow(rows: Grid['rows'], spec: TableSpec, columns: unknown[]): void {
+  if (spec.controlsRow) rows.push({ label: 'Controls', kind: 'info', cells: columns.map((_, i) => (hasControls(spec.columns[i]) ? 'Yes' : 'No')) });
+}
+
 function feRows(rows: Grid['rows'], columns: Array<Record<string, unknown>>): void {
   const has = (c: Record<string, unknown>, f: string) => ((c.fe as string[] | undefined) ?? ['city_code', 'year']).includes(f);
-  rows.push({ label: 'City FE', kind: 'info', cells: columns.map((c) => (has(c, 'city_code') || has(c, 'city') ? 'Yes' : 'No')) });
-  rows.push({ label: 'Year FE', kind: 'info', cells: columns.map((c) => (has(c, 'year') ? 'Yes' : 'No')) });
+  rows.push({ label: 'City effects', kind: 'info', cells: columns.map((c) => (has(c, 'city_code') || has(c, 'city') ? 'Yes' : 'No')) });
+  rows.push({ label: 'Year effects', kind: 'info', cells: columns.map((c) => (has(c, 'year') ? 'Yes' : 'No')) });
   if (columns.some((c) => has(c, 'province') || has(c, 'province^year') || has(c, 'province#year')))
-    rows.push({ label: 'Province, province×year FE', kind: 'info', cells: columns.map((c) => (has(c, 'province') ? 'Yes' : 'No')) });
+    rows.push({ label: 'Province, province×year effects', kind: 'info', cells: columns.map((c) => (has(c, 'province') ? 'Yes' : 'No')) });
 }
 
 function footer(rows: Grid['rows'], columns: Array<Record<string, unknown>>): void {
@@ -86,6 +97,11 @@ export function tableGrid(spec: TableSpec, result: Record<string, unknown>): Gri
     const asTerms = columns.map((c) => Object.fromEntries(((c.regimes as unknown[]) ?? []).map((r, i) => [regimeTerms[i], r])));
     coefRows(rows, regimeTerms, asTerms);
     coefRows(rows, ['_cons'], columns);
+    // city effects absorbed by the within transformation, year effects (if any) as dummies
+    const thresholdSpec = (i: number) => spec.columns[i] as Extract<ColumnSpec, { kind: 'threshold' }> | undefined;
+    controlsRow(rows, spec, columns);
+    rows.push({ label: 'City effects', kind: 'info', cells: columns.map(() => 'Yes') });
+    rows.push({ label: 'Year effects', kind: 'info', cells: columns.map((_, i) => (thresholdSpec(i)?.yearEffects ? 'Yes' : 'No')) });
     // the threshold tests behind the number of thresholds, and the LR confidence sets
     const steps = Math.max(...columns.map((c) => ((c.steps as unknown[]) ?? []).length), 0);
     for (let k = 1; k <= steps; k++) {
@@ -107,15 +123,17 @@ export function tableGrid(spec: TableSpec, result: Record<string, unknown>): Gri
   }
   grid.header = ['', ...columns.map((c, i) => String(c.label ?? `(${i + 1})`))];
   coefRows(rows, spec.rows, columns);
+  controlsRow(rows, spec, columns);
   feRows(rows, columns);
   footer(rows, columns);
   return grid;
 }
 
-export function gridToMarkdown(g: Grid): string {
+/** The grid as Markdown, with its legend (legend.ts) and notes below. */
+export function gridToMarkdown(g: Grid, legend: string[] = []): string {
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   const out = [`## ${g.title}`, '', line(g.header), line(g.header.map(() => '---')), ...g.rows.map((r) => line([r.label, ...r.cells]))];
-  out.push('', 'Coefficients with t-values in brackets; *** p<0.01, ** p<0.05, * p<0.1.');
+  if (legend.length) out.push('', legend.join(' '));
   for (const n of g.notes) out.push('', n);
   return out.join('\n') + '\n';
 }

@@ -2,7 +2,7 @@
 // cells shown above the published number, the truth-vs-estimate table for the bundled sample, and figures.
 import type { Grid } from './grid.ts';
 
-const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+export const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 function rowKeys(g: Grid): string[] {
   let last = '';
@@ -12,7 +12,8 @@ function rowKeys(g: Grid): string[] {
   });
 }
 
-export function gridToHtml(ours: Grid, paper?: Grid): string {
+/** One table of the report: our grid, the published number under each cell, the legend and notes below. */
+export function gridToHtml(ours: Grid, paper?: Grid, legend: string[] = []): string {
   const paperByKey = new Map<string, string[]>();
   if (paper) rowKeys(paper).forEach((k, i) => paperByKey.set(k, paper.rows[i].cells));
   const keys = rowKeys(ours);
@@ -25,8 +26,9 @@ export function gridToHtml(ours: Grid, paper?: Grid): string {
     return `<tr class="${r.kind ?? ''}"><th>${esc(r.label)}</th>${cells.join('')}</tr>`;
   });
   const notes = ours.notes.map((n) => `<p class="note">${esc(n)}</p>`).join('');
+  const legendHtml = legend.length ? `<div class="table-legend">${legend.map((l) => `<p>${esc(l)}</p>`).join('')}</div>` : '';
   return `<section><h2>${esc(ours.title)}</h2><table><thead><tr>${ours.header.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead>` +
-    `<tbody>${body.join('')}</tbody></table>${notes}</section>`;
+    `<tbody>${body.join('')}</tbody></table>${legendHtml}${notes}</section>`;
 }
 
 export function keyValueTable(title: string, header: string[], rows: string[][]): string {
@@ -35,7 +37,8 @@ export function keyValueTable(title: string, header: string[], rows: string[][])
     '</tbody></table></section>';
 }
 
-export function page(title: string, intro: string[], sections: string[]): string {
+/** The page. `banner`: a warning shown above everything (the synthetic, calibrated sample). */
+export function page(title: string, intro: string[], sections: string[], banner?: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
 <style>
@@ -49,9 +52,14 @@ tr.t td { color: #555; } tr.info td, tr.info th { border-top: 1px solid #eee; }
 .pub { color: #b35900; font-size: 0.78rem; }
 .note, .intro { color: #444; font-size: 0.85rem; max-width: 60rem; }
 .legend { font-size: 0.85rem; } .legend .pub { display: inline; }
+.table-legend p { color: #444; font-size: 0.8rem; margin: 0.2rem 0; max-width: 60rem; }
+.banner { border: 2px solid #b35900; background: #fff4e8; padding: 0.6rem 1rem; font-size: 0.9rem; max-width: 60rem; }
+td.text { text-align: left; max-width: 40rem; } table.facts th { white-space: nowrap; } h3 { font-size: 1rem; margin-top: 1.4rem; }
+code { font-size: 0.8rem; }
 figure { margin: 1rem 0; } .figs { display: flex; flex-wrap: wrap; gap: 1rem; }
 </style></head><body>
 <h1>${esc(title)}</h1>
+${banner ? `<p class="banner"><strong>${esc(banner)}</strong></p>` : ''}
 ${intro.map((p) => `<p class="intro">${esc(p)}</p>`).join('\n')}
 <p class="legend">Each cell: this build's estimate (black), <span class="pub">the published number (orange)</span> below it.</p>
 ${sections.join('\n')}

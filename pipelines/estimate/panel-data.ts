@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { InputError, type LoadedFrame } from '../../econometrics/io/load.ts';
 import { frameFromColumns } from '../../econometrics/frame.ts';
 import { sqlIdent, sqlString } from '../shared/db.ts';
+import { connectionReader, type WarehouseReader } from './warehouse-reader.ts';
 
 /** Columns always read as factors (fixed effects, clusters, groups). */
 const FACTOR_COLUMNS = new Set(['city_code', 'city_name', 'province', 'province_code', 'region']);
@@ -68,6 +69,11 @@ export class PanelData {
       this.masks.set(where, mask);
     }
     return subsetFrame(this.full, mask);
+  }
+
+  /** The warehouse's tables, for reads beyond the panel (the codebook). */
+  reader(): WarehouseReader {
+    return connectionReader(this.con, 'wh');
   }
 
   /** The pipeline settings recorded in the warehouse (meta_settings), for the report. */

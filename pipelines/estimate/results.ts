@@ -4,7 +4,9 @@ import { describe, equalCoefficientsTest, mediation, selectionOnUnobservables } 
 import type { LoadedFrame } from '../../econometrics/io/load.ts';
 import type { VcovOption } from '../../econometrics/vcov.ts';
 import { MODEL_VARIABLES } from '../../schemas/catalogue.ts';
+import { missingCodebookTables, readCodebook } from './codebook.ts';
 import { PanelData } from './panel-data.ts';
+import { terminalProgress, type Progress } from './progress.ts';
 import { neededColumns, runColumn, type ColumnResult } from './run-tables.ts';
 import type { EstimateSettings } from './settings.ts';
 import { CONTROLS, extraColumns, paperTables, TWO_WAY } from './tables.ts';
@@ -13,8 +15,10 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 
 const PANEL_META_COLUMNS = ['city_code', 'year', 'province', 'region', 'is_municipality', 'high_data_resources', 'high_digital_infra'];
 
+/** Every table from the warehouse. `results` holds tables.json and, under `codebook`, the panel's codebook for
+ *  report.html; `progress` shows the long steps (a bar on a terminal's standard error, else nothing). */
 export async function buildResults(
-  warehouse: string, settings: EstimateSettings, log: (line: string) => void = () => {},
+  warehouse: string, settings: EstimateSettings, log: (line: string) => void = () => {}, progress: Progress = terminalProgress(),
 ): Promise<{ results: Json; timings: Record<string, number> }> {
   const tables = paperTables(settings);
   const extras = extraColumns();
@@ -33,9 +37,17 @@ export async function buildResults(
         settings, pipeline_settings: await data.pipelineSettings(), synthetic: await data.isSynthetic(),
       },
     };
-    const timed = async <T>(key: string, f: () => Promise<T>): Promise<T> => {
+    // a step's units of work: its columns, plus its extra models and bootstraps
+    const unitsOf = (key: string, extra = 0) => tables.find((t) => t.key === key)!.columns.length + extra;
+    const timed = async <T>(key: string, units: number, f: () => Promise<T>): Promise<T> => {
       const t0 = performance.now();
-      const out = await f();
+      progress.start(key, units);
+      let out: T;
+      try {
+        out = await f();
+      } finally {
+        progress.stop();
+      }
       timings[key] = (performance.now() - t0) / 1000;
       log(`${key.padEnd(24)} ${timings[key].toFixed(2)} s`);
       return out;
@@ -43,23 +55,26 @@ export async function buildResults(
     const run = async (key: string) => {
       const spec = tables.find((t) => t.key === key)!;
       const cols: ColumnResult[] = [];
-      for (const c of spec.columns) cols.push(await runColumn(c, data, settings));
+      for (const c of spec.columns) {
+        cols.push(await runColumn(c, data, settings));
+        progress.tick();
+      }
       return cols;
     };
 
-    await timed('table1_descriptives', async () => {
+    await timed('table1_descriptives', unitsOf('table1_descriptives'), async () => {
       const vars = (tables[0].columns[0] as { variables: string[] }).variables;
       const rows: Record<string, number[]> = {};
       for (const r of describe(data.full, vars)) rows[r.variable] = [r.obs, r.mean, r.sd, r.min, r.max];
       results.table1_descriptives = { columns: ['obs', 'mean', 'sd', 'min', 'max'], rows };
     });
-    await timed('table2_baseline', async () => {
+    await timed('table2_baseline', unitsOf('table2_baseline'), async () => {
       results.table2_baseline = { depvar: 'Inn', fe: ['city', 'year'], vcov: settings.vcov, columns: await run('table2_baseline') };
     });
-    await timed('table3_robustness', async () => {
+    await timed('table3_robustness', unitsOf('table3_robustness'), async () => {
       results.table3_robustness = { columns: await run('table3_robustness') };
     });
-    await timed('table4_endogeneity', async () => {
+    await timed('table4_endogeneity', unitsOf('table4_endogeneity'), async () => {
       const [iv, full] = await run('table4_endogeneity');
       const sel = selectionOnUnobservables(data.full, {
         y: 'Inn', x: 'AI', controls: CONTROLS, restrictedControls: [], fixedEffects: TWO_WAY.join(' + '),
@@ -75,13 +90,13 @@ export async function buildResults(
         },
       };
     });
-    await timed('table5_threshold', async () => {
+    await timed('table5_threshold', unitsOf('table5_threshold'), async () => {
       results.table5_threshold = {
         method: `${settings.thresholdMethod}: fixed-effect panel threshold, ${settings.bootstrap} bootstrap replications, seed ${settings.seed}`,
         columns: await run('table5_threshold'),
       };
     });
-    await timed('table6_mediation', async () => {
+    await timed('table6_mediation', unitsOf('table6_mediation', 2), async () => {
       const indirect: Json = {};
       for (const m of ['Va', 'Ind']) {
         const r = mediation(data.full, {
@@ -93,23 +108,33 @@ export async function buildResults(
           sobel_z: r.sobel_z, sobel_p: r.sobel_p, boot_ci: [r.bootstrap.ci_low, r.bootstrap.ci_high],
           boot_se: r.bootstrap.se, boot_reps: r.bootstrap.replications,
         };
+        progress.tick();
       }
       results.table6_mediation = { columns: await run('table6_mediation'), indirect };
     });
-    await timed('table7_heterogeneity', async () => {
+    await timed('table7_heterogeneity', unitsOf('table7_heterogeneity', 1 + Object.keys(extras).length), async () => {
       const columns = await run('table7_heterogeneity');
       const eastWest = await data.frame("region IN ('east', 'west')");
       const eq = equalCoefficientsTest(withRegionDummy(eastWest), {
         y: 'Inn', x: 'AI', controls: CONTROLS, fixedEffects: TWO_WAY, group: 'is_east', vcov,
       });
+      progress.tick();
       const byPeriod: ColumnResult[] = [];
-      for (const spec of Object.values(extras)) byPeriod.push(await runColumn(spec, data, settings));
+      for (const spec of Object.values(extras)) {
+        byPeriod.push(await runColumn(spec, data, settings));
+        progress.tick();
+      }
       results.table7_heterogeneity = {
         columns,
         east_vs_west: { ...eq, difference_is: 'AI(east) − AI(west)', method: 'pooled interaction with group-specific fixed effects, clustered by city' },
         by_period: byPeriod,
       };
     });
+    // the codebook of the panel for report.html (an older warehouse without the catalogue tables has none)
+    const wh = data.reader();
+    const missing = await missingCodebookTables(wh);
+    if (missing.length === 0) results.codebook = await readCodebook(wh);
+    else log(`codebook skipped: the warehouse has no ${missing.join(', ')}`);
     return { results, timings };
   } finally {
     data.close();

@@ -69,7 +69,7 @@ export async function runColumn(spec: ColumnSpec, data: PanelData, settings: Est
   }
   // threshold: test up to maxThresholds, keep the largest k whose sequential bootstrap tests all reject
   const base = await data.frame();
-  const { frame, names: yearDummies } = settings.thresholdYearEffects ? withYearDummies(base) : { frame: base, names: [] };
+  const { frame, names: yearDummies } = spec.yearEffects ? withYearDummies(base) : { frame: base, names: [] };
   const options = {
     formula: feFormula(spec.depvar, [...spec.controls, ...yearDummies], ['city_code']), time: 'year', regime: spec.regime,
     thresholdVar: spec.thresholdVar, method: settings.thresholdMethod, grid: settings.thresholdGrid,
@@ -95,7 +95,7 @@ export async function runColumn(spec: ColumnSpec, data: PanelData, settings: Est
     thresholds: final.steps[finalK - 1].thresholds, regimes, _cons: cons ? cell(cons) : null, ...controls,
     n_thresholds_significant: kept,
     r2: settings.r2Printed === 'full' ? r2Full : final.regression.r2_within, r2_full: r2Full, r2_within: final.regression.r2_within,
-    se_type: final.se_type, year_effects: settings.thresholdYearEffects,
+    se_type: final.se_type, year_effects: spec.yearEffects,
     steps: tested.steps, lr_curve: final.lr_curve, method: final.method,
   };
 }

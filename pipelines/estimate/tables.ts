@@ -11,7 +11,9 @@ export const TWO_WAY = ['city_code', 'year'];
 export type ColumnSpec = { id: string } & (
   | { kind: 'fe'; label: string; depvar: string; regressors: string[]; fe: string[]; where?: string; vcov?: VcovOption }
   | { kind: 'iv'; label: string; depvar: string; exog: string[]; endog: string; instruments: string[]; fe: string[]; where?: string; vcov?: VcovOption }
-  | { kind: 'threshold'; label: string; depvar: string; regime: string; thresholdVar: string; controls: string[]; maxThresholds: number }
+  | { kind: 'threshold'; label: string; depvar: string; regime: string; thresholdVar: string; controls: string[]; maxThresholds: number;
+      /** year dummies among the regressors (the unit effect is the only absorbed one) */
+      yearEffects: boolean }
   | { kind: 'descriptives'; label: string; variables: string[] }
 );
 
@@ -21,6 +23,8 @@ export interface TableSpec {
   columns: ColumnSpec[];
   /** terms printed as rows, in order */
   rows: string[];
+  /** the controls enter but are not printed as rows: a "Controls" row says which columns have them (as the paper) */
+  controlsRow?: boolean;
   notes: string[];
 }
 
@@ -51,7 +55,7 @@ export function paperTables(settings: EstimateSettings): TableSpec[] {
         fe('province_year_fe', 'add province FE and province x year FE', 'Inn', ['AI', ...CONTROLS],
           { fe: [...TWO_WAY, 'province', 'province^year'] }),
       ],
-      rows: ['AI', '_cons'],
+      rows: ['AI', '_cons'], controlsRow: true,
       notes: ['Column 5: a municipality is its own province, so its province×year cells are singletons, dropped as reghdfe does (4 × 12 = 48 observations: the paper\'s 3,204); a province with a single kept city loses its observations the same way.'],
     },
     {
@@ -66,9 +70,9 @@ export function paperTables(settings: EstimateSettings): TableSpec[] {
       key: 'table5_threshold', title: `Table 5. Panel threshold models (${settings.thresholdMethod}, ${settings.bootstrap} bootstrap replications)`,
       columns: ['AI', 'Va', 'Ind'].map((q) => ({
         id: `threshold_${q}`, kind: 'threshold' as const, label: `threshold: ${q}`, depvar: 'Inn', regime: 'AI', thresholdVar: q,
-        controls: CONTROLS, maxThresholds: settings.maxThresholds,
+        controls: CONTROLS, maxThresholds: settings.maxThresholds, yearEffects: settings.thresholdYearEffects,
       })),
-      rows: [], notes: [],
+      rows: [], controlsRow: true, notes: [],
     },
     {
       key: 'table6_mediation', title: 'Table 6. Mediation: virtual agglomeration (Va) and industrial upgrading (Ind)',

@@ -1,10 +1,11 @@
 // Writes results/: tables.json, table1..7 as Markdown and CSV, and report.html.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { codebookHtml, type Codebook } from './codebook.ts';
 import { coefficientPlot, lrCurve } from './figures.ts';
 import { gridToCsv, gridToMarkdown, tableGrid } from './grid.ts';
 import { gridToHtml, keyValueTable, page } from './html.ts';
+import { tableLegend } from './legend.ts';
 import type { EstimateSettings } from './settings.ts';
 import { paperTables, type TableSpec } from './tables.ts';
 import { cellOf, publishedInDeclaredOrder, resultColumn } from './columns.ts';
@@ -17,17 +18,20 @@ export function publishedResults(): Json {
   return JSON.parse(readFileSync(join(PROJECT_ROOT, 'pipelines', 'estimate', 'paper-published.json'), 'utf8'));
 }
 
+/** `results` as buildResults returns it: the estimates (tables.json) and the panel's codebook (report.html only). */
 export function writeReports(outDir: string, results: Json, settings: EstimateSettings, truth?: Json): void {
-  writeFileSync(join(outDir, 'tables.json'), JSON.stringify(results, null, 1) + '\n');
+  const { codebook, ...estimates } = results as Json & { codebook?: Codebook };
+  writeFileSync(join(outDir, 'tables.json'), JSON.stringify(estimates, null, 1) + '\n');
   const published = publishedResults();
   const sections: string[] = [];
   const tables = paperTables(settings);
   tables.forEach((spec, i) => {
     const ours = tableGrid(spec, results[spec.key]);
-    writeFileSync(join(outDir, `table${i + 1}.md`), gridToMarkdown(ours));
+    writeFileSync(join(outDir, `table${i + 1}.md`), gridToMarkdown(ours, tableLegend(spec, settings, false)));
     writeFileSync(join(outDir, `table${i + 1}.csv`), gridToCsv(ours));
     // the published numbers under each cell, matched to the declared columns by id
-    sections.push(gridToHtml(ours, tableGrid(spec, publishedInDeclaredOrder(spec, published[spec.key]) as Record<string, unknown>)));
+    sections.push(gridToHtml(ours, tableGrid(spec, publishedInDeclaredOrder(spec, published[spec.key]) as Record<string, unknown>),
+      tableLegend(spec, settings, true)));
   });
   sections.push(...extrasSections(results));
   if (truth) {
@@ -43,16 +47,26 @@ export function writeReports(outDir: string, results: Json, settings: EstimateSe
     }
   }
   sections.push(figures(results, published, tables));
+  if (codebook) sections.push(codebookHtml(codebook));
   const settingsRows = Object.entries({ ...results.meta.settings, ...results.meta.pipeline_settings })
     .map(([k, v]) => [k, JSON.stringify(v)]);
   sections.push(keyValueTable('Settings of this build (choices where the paper is unclear)', ['setting', 'value'], settingsRows));
   const html = page('Zhao & Yang (2025): AI and regional innovation — reproduction report', [
-    `Warehouse: ${results.meta.warehouse}. Panel: ${results.meta.obs} city-years, ${results.meta.cities} cities.`,
+    `Warehouse: ${results.meta.warehouse}. Panel: ${results.meta.obs} city-years, ${results.meta.cities} cities.` +
+      (codebook ? ' Every panel column is defined in the codebook at the end of the page.' : ''),
     results.meta.synthetic
-      ? 'The bundled data are SYNTHETIC (drawn from raw/TRUTH.md); the numbers below are not the paper\u2019s results and only show the pipeline at work. Published numbers are printed beneath each cell for comparison of layout and magnitude.'
+      ? 'The bundled data are SYNTHETIC (drawn from raw/TRUTH.md); the numbers below are not the paper\u2019s results and only show the pipeline at work.'
       : 'Built from user-supplied exports.',
-  ], sections);
+  ], sections, results.meta.synthetic ? syntheticBanner(Boolean(truth)) : undefined);
   writeFileSync(join(outDir, 'report.html'), html);
+}
+
+/** The warning at the top of a report built from the bundled sample (meta_build: synthetic). */
+export function syntheticBanner(withTruth: boolean): string {
+  return 'The bundled sample is SYNTHETIC and CALIBRATED to the published tables: the generator (npm run sample, raw/TRUTH.md) ' +
+    'chose its parameters so that these estimates land on the paper\u2019s numbers. Agreement with the published numbers (orange) is ' +
+    'therefore by construction and says nothing about the paper or the method. The real check is the truth-vs-estimate table' +
+    (withTruth ? ' below' : ' (written when raw/truth.json is given)') + ': the estimates against the values the data were drawn from.';
 }
 
 function extrasSections(results: Json): string[] {

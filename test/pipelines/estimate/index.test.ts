@@ -150,3 +150,67 @@ describe('columns are found by id, not position', () => {
   });
 });
 
+
+describe('report.html says what it shows', () => {
+  const html = () => readFileSync(join(resultsDir, 'report.html'), 'utf8');
+  /** The report's section of table N: its title, table, legend and notes. */
+  const tableSection = (n: number) => html().split('<section>').find((s) => s.startsWith(`<h2>Table ${n}.`))!;
+  const legendOf = (n: number) => /<div class="table-legend">(.*?)<\/div>/.exec(tableSection(n))?.[1] ?? '';
+
+  it('a legend under every table: brackets, stars, standard errors, published', () => {
+    for (let n = 1; n <= 7; n++) {
+      expect(legendOf(n), `Table ${n}`).toContain('Published (orange): the paper\u2019s Table ' + n);
+      if (n === 1) continue;
+      expect(legendOf(n), `Table ${n}`).toContain('the t value (coefficient / standard error) in brackets below');
+      expect(legendOf(n), `Table ${n}`).toContain('*** p&lt;0.01, ** p&lt;0.05, * p&lt;0.1');
+      expect(legendOf(n), `Table ${n}`).toContain(n === 5 ? 'Standard errors: conventional (xthreg' : 'Standard errors: clustered by city (city_code).');
+    }
+    // descriptive statistics have no t values
+    expect(legendOf(1)).toContain('Obs, mean, standard deviation (n − 1), minimum and maximum');
+    expect(legendOf(1)).not.toMatch(/t value|p&lt;/);
+    const table1 = readFileSync(join(resultsDir, 'table1.md'), 'utf8');
+    expect(table1).not.toMatch(/t-values|t value|brackets|p<0\.01/);
+    expect(readFileSync(join(resultsDir, 'table2.md'), 'utf8')).toContain('Coefficients with stars (*** p<0.01, ** p<0.05, * p<0.1); the t value (coefficient / standard error) in brackets below. Standard errors: clustered by city (city_code).');
+    // the Markdown tables have no published numbers, so their legend does not mention them
+    expect(readFileSync(join(resultsDir, 'table5.md'), 'utf8')).not.toContain('Published');
+  });
+
+  it('Tables 3 and 5 show Controls and Year effects rows, as the paper does', () => {
+    const t3 = readFileSync(join(resultsDir, 'table3.md'), 'utf8');
+    expect(t3).toContain('| Controls | Yes | Yes | Yes | Yes | Yes |');
+    expect(t3).toContain('| Year effects | Yes | Yes | Yes | Yes | Yes |');
+    const t5 = readFileSync(join(resultsDir, 'table5.md'), 'utf8');
+    expect(t5).toContain('| Controls | Yes | Yes | Yes |');
+    expect(t5).toContain('| City effects | Yes | Yes | Yes |');
+    expect(t5).toContain('| Year effects | Yes | Yes | Yes |');
+    expect(tableSection(5)).toContain('<th>Controls</th>');
+    // Table 2 prints its controls as rows: no Controls row there
+    expect(readFileSync(join(resultsDir, 'table2.md'), 'utf8')).not.toContain('| Controls |');
+  });
+
+  it('a banner: the synthetic sample is calibrated to the published tables, the truth table is the check', () => {
+    expect(html()).toMatch(/<p class="banner"><strong>The bundled sample is SYNTHETIC and CALIBRATED to the published tables: .*Agreement with the published numbers \(orange\) is therefore by construction.*The real check is the truth-vs-estimate table below/);
+    // only when meta_build says synthetic
+    const other = mkdtempSync(join(tmpdir(), 'results-real-'));
+    writeReports(other, { ...results, meta: { ...results.meta, synthetic: false } }, EstimateSettings.parse({ mediationBootstrap: 100 }));
+    const real = readFileSync(join(other, 'report.html'), 'utf8');
+    expect(real).not.toContain('class="banner"');
+    expect(real).not.toContain('CALIBRATED');
+  });
+
+  it('the codebook is a section of the report, and not part of tables.json', async () => {
+    const section = html().split('<section').find((s) => s.startsWith(' id="codebook"'))!;
+    expect(section).toContain('<h2>Codebook: every column of the panel</h2>');
+    const db = await StageDb.open(':memory:');
+    await db.run(`ATTACH '${warehouse}' AS wh (READ_ONLY)`);
+    const columns = await db.rows<{ column_name: string }>('SELECT column_name FROM (DESCRIBE wh.panel)');
+    db.close();
+    for (const { column_name: name } of columns) expect(section, name).toContain(`<th><code>${name}</code></th>`);
+    expect(section).toContain('<code>students / population</code>');
+    const written = JSON.parse(readFileSync(join(resultsDir, 'tables.json'), 'utf8'));
+    expect(written.codebook).toBeUndefined();
+    // the codebook's moments are Table 1's
+    const ai = results.codebook.columns.find((c: Json) => c.name === 'AI');
+    expect([ai.stats.n, ai.stats.mean, ai.stats.sd, ai.stats.min, ai.stats.max]).toEqual(results.table1_descriptives.rows.AI);
+  });
+});
