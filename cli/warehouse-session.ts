@@ -122,7 +122,7 @@ export const SESSION_VIEWS: Array<{ name: string; description: string; needs: st
   },
   {
     name: 'drops',
-    description: 'cities dropped from the panel by the drop rule, with the missing cells that caused it (= quality_drops)',
+    description: 'cities dropped from the panel by the drop rule, with the reason: each indicator still missing after filling, with its raw gap (= quality_drops)',
     needs: ['quality_drops'],
     sql: (t) => `SELECT * FROM ${t('quality_drops')}`,
   },
