@@ -1,6 +1,8 @@
 // Absorbing fixed effects: project columns on the orthogonal complement of the fixed-effect dummies by
 // alternating projections (one group-mean sweep per fixed effect), accelerated with Irons–Tuck
 // extrapolation as in fixest. Group sums use Int32Array codes and typed-array accumulators.
+// With analytic weights the projections are weighted (group means Σ w x / Σ w), as weighted least squares on
+// the dummies: the weighted sweeps are separate loops so that the unweighted path stays as fast as before.
 import type { Grouping } from './frame.ts';
 
 export interface DemeanOptions {
@@ -22,13 +24,17 @@ export interface DemeanReport {
 export class Absorber {
   readonly n: number;
   private readonly groups: { codes: Int32Array; invCount: Float64Array; sums: Float64Array }[];
+  /** analytic weights (null: unweighted); invCount then holds 1 / Σ_g w */
+  private readonly weights: Float64Array | null;
 
-  constructor(fixedEffects: Grouping[], n: number) {
+  constructor(fixedEffects: Grouping[], n: number, weights: Float64Array | null = null) {
     this.n = n;
+    this.weights = weights;
     this.groups = fixedEffects.map((fe) => {
       const count = new Float64Array(fe.levels);
       const codes = fe.codes;
-      for (let i = 0; i < n; i++) count[codes[i]]++;
+      if (weights) for (let i = 0; i < n; i++) count[codes[i]] += weights[i];
+      else for (let i = 0; i < n; i++) count[codes[i]]++;
       const invCount = new Float64Array(fe.levels);
       for (let g = 0; g < fe.levels; g++) invCount[g] = count[g] > 0 ? 1 / count[g] : 0;
       return { codes, invCount, sums: new Float64Array(fe.levels) };
@@ -43,7 +49,9 @@ export class Absorber {
   private scatterFirst(r: Float64Array): void {
     const { codes, sums } = this.groups[0];
     sums.fill(0);
-    for (let i = 0; i < this.n; i++) sums[codes[i]] += r[i];
+    const w = this.weights;
+    if (w) for (let i = 0; i < this.n; i++) sums[codes[i]] += w[i] * r[i];
+    else for (let i = 0; i < this.n; i++) sums[codes[i]] += r[i];
   }
 
   /**
@@ -53,6 +61,7 @@ export class Absorber {
    * Returns the largest mean removed (the convergence measure).
    */
   private sweep(r: Float64Array): number {
+    if (this.weights) return this.sweepWeighted(r, this.weights);
     const n = this.n;
     const G = this.groups.length;
     let largest = 0;
@@ -76,6 +85,36 @@ export class Absorber {
         const v = r[i] - sums[codes[i]];
         r[i] = v;
         nextSums[nextCodes[i]] += v;
+      }
+    }
+    return largest;
+  }
+
+  /** sweep() with weighted group sums (the next effect's sums accumulate w_i r_i). */
+  private sweepWeighted(r: Float64Array, w: Float64Array): number {
+    const n = this.n;
+    const G = this.groups.length;
+    let largest = 0;
+    for (let k = 0; k < G; k++) {
+      const { codes, invCount, sums } = this.groups[k];
+      for (let g = 0; g < sums.length; g++) {
+        const m = sums[g] * invCount[g];
+        sums[g] = m;
+        const a = m < 0 ? -m : m;
+        if (a > largest) largest = a;
+      }
+      const next = this.groups[(k + 1) % G];
+      if (next === this.groups[k]) {
+        for (let i = 0; i < n; i++) r[i] -= sums[codes[i]];
+        continue;
+      }
+      const nextCodes = next.codes;
+      const nextSums = next.sums;
+      nextSums.fill(0);
+      for (let i = 0; i < n; i++) {
+        const v = r[i] - sums[codes[i]];
+        r[i] = v;
+        nextSums[nextCodes[i]] += w[i] * v;
       }
     }
     return largest;
@@ -111,8 +150,12 @@ export class Absorber {
     const n = this.n;
     if (this.groups.length === 0) return { values: x.slice(), iterations: 0, converged: true };
     // copy and accumulate the first effect's group sums in one pass
-    const r = new Float64Array(n);
-    {
+    let r: Float64Array;
+    if (this.weights) {
+      r = Float64Array.from(x);
+      this.scatterFirst(r);
+    } else {
+      r = new Float64Array(n);
       const { codes, sums } = this.groups[0];
       sums.fill(0);
       for (let i = 0; i < n; i++) {
@@ -179,11 +222,9 @@ export class Absorber {
   }
 }
 
-/** Center a column on its mean (the absorber for a model with only a constant). */
-export function center(x: Float64Array): Float64Array {
-  let s = 0;
-  for (let i = 0; i < x.length; i++) s += x[i];
-  const m = s / x.length;
+/** Center a column on its (weighted) mean (the absorber for a model with only a constant). */
+export function center(x: Float64Array, weights: Float64Array | null = null): Float64Array {
+  const m = weights ? weightedMean(x, weights) : mean(x);
   const out = new Float64Array(x.length);
   for (let i = 0; i < x.length; i++) out[i] = x[i] - m;
   return out;
@@ -193,4 +234,15 @@ export function mean(x: Float64Array): number {
   let s = 0;
   for (let i = 0; i < x.length; i++) s += x[i];
   return s / x.length;
+}
+
+/** Σ w x / Σ w */
+export function weightedMean(x: Float64Array, w: Float64Array): number {
+  let s = 0;
+  let sw = 0;
+  for (let i = 0; i < x.length; i++) {
+    s += w[i] * x[i];
+    sw += w[i];
+  }
+  return s / sw;
 }

@@ -47,3 +47,23 @@ export function normalPValue(z: number): number {
 export function normalCritical(level = 0.95): number {
   return normalQuantile(1 - (1 - level) / 2, 0, 1);
 }
+
+/**
+ * Upper quantile of F(df1, df2): the f with P(F > f) = 1 − level, by bisection on fPValue (monotone in f),
+ * first bracketing by doubling; accurate to the last few bits of a double.
+ */
+export function fCritical(level: number, df1: number, df2: number): number {
+  const alpha = 1 - level;
+  let lo = 0;
+  let hi = 1;
+  while (fPValue(hi, df1, df2) > alpha) {
+    lo = hi;
+    hi *= 2;
+  }
+  for (let i = 0; i < 200 && hi - lo > 4 * Number.EPSILON * hi; i++) {
+    const mid = 0.5 * (lo + hi);
+    if (fPValue(mid, df1, df2) > alpha) lo = mid;
+    else hi = mid;
+  }
+  return 0.5 * (lo + hi);
+}

@@ -152,7 +152,10 @@ export interface Sample {
   nobs: number;
   /** row indices of the estimation sample in the frame */
   rows: Int32Array;
-  dropped: { missing: number; singletons: number };
+  /** zero_weight only with weights: rows of weight 0, which carry no information (fixest drops them too) */
+  dropped: { missing: number; singletons: number; zero_weight?: number };
+  /** analytic weights on the sample (absent when unweighted) */
+  weights?: Float64Array;
   /** numeric variables restricted to the sample */
   columns: Record<string, Float64Array>;
   fixedEffects: Grouping[];
@@ -196,17 +199,27 @@ function restrict(name: string, codes: Int32Array, rows: Int32Array, levels: num
  * listwise (counted as `missing`); then observations alone in their group of some fixed effect are dropped
  * repeatedly until none is left (reghdfe's iterated singleton rule; counted as `singletons`). An infinite
  * value in a numeric variable is an InputError (rejectInfinite), not a missing value.
+ * With `weights` (a numeric variable): a missing weight drops the row like any missing value, a negative
+ * weight is an InputError, and rows of weight 0 are dropped before the singletons (counted as `zero_weight`).
  */
 export function buildSample(
   frame: LoadedFrame,
   numericVars: string[],
   fixedEffects: string[][],
   clusterVars: string[],
-  opts: { dropSingletons?: boolean } = {},
+  opts: { dropSingletons?: boolean; weights?: string } = {},
 ): Sample {
   const n = frame.nrows;
   const numeric = numericVars.map((v) => numericColumn(frame, v));
   numericVars.forEach((v, k) => rejectInfinite(v, numeric[k]));
+  const weightColumn = opts.weights ? numericColumn(frame, opts.weights) : null;
+  if (weightColumn) {
+    rejectInfinite(opts.weights!, weightColumn);
+    let negative = 0;
+    for (let i = 0; i < n; i++) if (weightColumn[i] < 0) negative++;
+    if (negative > 0)
+      throw new InputError(`weights '${opts.weights}' are negative in ${negative} row${negative === 1 ? '' : 's'}: analytic weights must be ≥ 0`);
+  }
   const feFull = fixedEffects.map((parts) => ({
     name: parts.join('^'),
     ...interactCodes(parts.map((p) => groupCodes(frame, p))),
@@ -218,8 +231,13 @@ export function buildSample(
   for (const col of numeric) for (let i = 0; i < n; i++) if (Number.isNaN(col[i])) keep[i] = 0;
   for (const fe of feFull) for (let i = 0; i < n; i++) if (fe.codes[i] < 0) keep[i] = 0;
   for (const c of clustersFull) for (let i = 0; i < n; i++) if (c.codes[i] < 0) keep[i] = 0;
+  if (weightColumn) for (let i = 0; i < n; i++) if (Number.isNaN(weightColumn[i])) keep[i] = 0;
   let missing = 0;
   for (let i = 0; i < n; i++) missing += 1 - keep[i];
+  let zeroWeight = 0;
+  if (weightColumn)
+    for (let i = 0; i < n; i++)
+      if (keep[i] && weightColumn[i] === 0) { keep[i] = 0; zeroWeight++; }
 
   let singletons = 0;
   if (opts.dropSingletons !== false && feFull.length > 0) {
@@ -246,7 +264,7 @@ export function buildSample(
   if (n === 0) throw new InputError('no observations: the selected data have 0 rows');
   if (nobs === 0)
     throw new InputError(
-      `all ${n} rows dropped (${missing} with missing values, ${singletons} singletons): no observations left`,
+      `all ${n} rows dropped (${missing} with missing values, ${weightColumn ? `${zeroWeight} of weight 0, ` : ''}${singletons} singletons): no observations left`,
     );
   const rows = new Int32Array(nobs);
   for (let i = 0, j = 0; i < n; i++) if (keep[i]) rows[j++] = i;
@@ -260,10 +278,16 @@ export function buildSample(
     for (let i = 0; i < nobs; i++) out[i] = src[rows[i]];
     columns[v] = out;
   });
+  let weights: Float64Array | undefined;
+  if (weightColumn) {
+    weights = new Float64Array(nobs);
+    for (let i = 0; i < nobs; i++) weights[i] = weightColumn[rows[i]];
+  }
   return {
     nobs,
     rows,
-    dropped: { missing, singletons },
+    dropped: weightColumn ? { missing, singletons, zero_weight: zeroWeight } : { missing, singletons },
+    ...(weights ? { weights } : {}),
     columns,
     fixedEffects: feFull.map((fe) => restrict(fe.name, fe.codes, rows, fe.levels)),
     clusters: clustersFull.map((c, d) => restrict(clusterVars[d], c.codes, rows, c.levels)),

@@ -3,13 +3,15 @@
  *   cities.csv     297 canonical cities (4 municipalities + 293 地级市 of the 2022 code list)
  *   provinces.csv  31 provincial units with short names and the three-belt region
  *   crosswalk.csv  predecessor / abolished / new units of 2010–2018 with the approving documents
- * scripts/build-cities.ts documents how cities.csv and provinces.csv were derived.
+ *   units.csv      every prefecture-level, municipal and province-administered county-level code of the lists
+ *                  1990–2024, with its years and what it is for the panel (city, prefecture, county_city, abolished)
+ * scripts/build-cities.ts and scripts/build-units.ts document how they were derived.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { City } from '../schemas/staged.ts';
-import { CrosswalkRow, Province } from '../schemas/crosswalk.ts';
+import { CrosswalkRow, Province, UnitRow } from '../schemas/crosswalk.ts';
 
 export const PANEL_FIRST_YEAR = 2011;
 export const PANEL_LAST_YEAR = 2022;
@@ -60,6 +62,7 @@ function parseBool(v: string, where: string): boolean {
 let citiesCache: CityRecord[] | undefined;
 let crosswalkCache: CrosswalkRow[] | undefined;
 let provincesCache: Province[] | undefined;
+let unitsCache: UnitRow[] | undefined;
 
 /** Canonical cities with all reference columns, ordered by city_code. */
 export function loadCityRecords(): CityRecord[] {
@@ -104,6 +107,27 @@ export function loadCrosswalk(): CrosswalkRow[] {
     );
   }
   return crosswalkCache.slice();
+}
+
+/** Every unit of reference/units.csv (codes of prefecture-level units, municipalities and province-administered
+ *  county-level units since 1990), ordered by code and first year. */
+export function loadUnits(): UnitRow[] {
+  if (!unitsCache) {
+    const list = (v: string) => (v === '' ? [] : v.split(';'));
+    unitsCache = readCsv('units.csv').map((r, i) => {
+      const parsed = UnitRow.safeParse({
+        ...r,
+        also: list(r.also),
+        first_year: Number(r.first_year),
+        last_year: r.last_year === '' ? null : Number(r.last_year),
+        city_code: r.city_code === '' ? null : r.city_code,
+        successor_codes: list(r.successor_codes),
+      });
+      if (!parsed.success) throw new Error(`reference/units.csv line ${i + 2}: ${parsed.error.issues[0].message}`);
+      return parsed.data;
+    });
+  }
+  return unitsCache.slice();
 }
 
 /** The 31 provincial units (mainland), ordered by code. */

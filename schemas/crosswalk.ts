@@ -35,7 +35,7 @@ export const CrosswalkRow = z.object({
 export type CrosswalkRow = z.infer<typeof CrosswalkRow>;
 
 /** How a reported unit maps to the canonical city (HarmonizedValue.mapping minus 'province'). */
-export type CityMapping = 'exact' | 'code' | 'alias' | 'renamed' | 'merged';
+export type CityMapping = 'exact' | 'code' | 'alias' | 'renamed' | 'merged' | 'user';
 
 export const Province = z.object({
   province_code: z.string().regex(/^\d{2}0000$/),
@@ -44,3 +44,31 @@ export const Province = z.object({
   region: z.enum(['east', 'central', 'west']),
 });
 export type Province = z.infer<typeof Province>;
+
+/**
+ * One row of reference/units.csv (scripts/build-units.ts): a code that identified a prefecture-level unit, a
+ * municipality or a province-administered county-level unit in a GB/T 2260 list of 1990 or later, with the years
+ * it was in the lists (as of 31 December) and what it is for the panel:
+ * - city:        it is, or became, the canonical city `city_code` (毕节地区 522400 → 520500; 儋州 469003 → 460400)
+ * - prefecture:  a 自治州, 盟 or 地区 that is not a city
+ * - county_city: a province-administered county-level unit (省直辖县级行政区: 仙桃 429004, 五指山 469001)
+ * - abolished:   ended without becoming one canonical city (merged, split, absorbed as a district)
+ */
+export const UnitKind = z.enum(['city', 'prefecture', 'county_city', 'abolished']);
+export type UnitKind = z.infer<typeof UnitKind>;
+
+export const UnitRow = z.object({
+  code: z.string().regex(/^\d{6}$/),
+  name: z.string().min(1),                  // short name as printed (市 dropped; 自治州 by its place name: 延边)
+  name_full: z.string().min(1),             // official name in the code list
+  also: z.array(z.string().min(1)),         // other printed spellings (延边州)
+  province: z.string().min(1),              // short province name
+  first_year: z.number().int(),             // first code list holding it
+  last_year: z.number().int().nullable(),   // last code list holding it; null: still in use
+  kind: UnitKind,
+  city_code: z.string().regex(/^\d{6}$/).nullable(), // canonical city, for kind 'city' only
+  successor_codes: z.array(z.string().regex(/^\d{6}$/)), // units that took it over when it ended
+  note: z.string(),                         // how it ended ('' while in use)
+}).refine((u) => (u.kind === 'city') === (u.city_code !== null), 'city_code is set exactly for kind city')
+  .refine((u) => u.last_year === null || u.first_year <= u.last_year, 'first_year after last_year');
+export type UnitRow = z.infer<typeof UnitRow>;

@@ -28,7 +28,7 @@ export type StagedValue = z.infer<typeof StagedValue>;
 /** Output contract of the harmonize stage: staged value mapped to its canonical city. */
 export const HarmonizedValue = StagedValue.extend({
   city_code: z.string().regex(/^\d{6}$/),       // GB/T 2260 code of the city at the end of the panel
-  mapping: z.enum(['exact', 'code', 'alias', 'renamed', 'merged', 'province']),
+  mapping: z.enum(['exact', 'code', 'alias', 'renamed', 'merged', 'province', 'user']), // 'user': by the raw folder's aliases.csv
 });
 export type HarmonizedValue = z.infer<typeof HarmonizedValue>;
 

@@ -1,16 +1,21 @@
-// `cli iv`: IV-2SLS with fixed effects on a data file or warehouse table.
+// `cli iv`: IV (2SLS, LIML or Fuller) with fixed effects on a data file or warehouse table.
 import type { Command } from 'commander';
-import { fitIv } from '../../econometrics/models/feiv.ts';
+import { fitIv, parseEstimator, type IvEstimatorOption } from '../../econometrics/models/feiv.ts';
 import { formatTable } from '../../econometrics/report/etable.ts';
-import { addModelOptions, loadForFormula, type ModelCliOptions } from '../model-options.ts';
+import { addModelOptions, loadForFormula, vcovOption, type ModelCliOptions } from '../model-options.ts';
+
+const TITLES = { '2sls': 'IV-2SLS', liml: 'IV-LIML', fuller: 'IV-Fuller' } as const;
 
 export function register(program: Command): void {
   addModelOptions(
-    program.command('iv').description('IV-2SLS: --formula "y ~ x1 + x2 | fe1 + fe2 | endog ~ instr"'),
-  ).action(async (opts: ModelCliOptions) => {
-    const frame = await loadForFormula(opts);
-    const res = fitIv(frame, opts.formula, { vcov: opts.vcov as never });
-    if (opts.json) process.stdout.write(JSON.stringify(res) + '\n');
-    else process.stdout.write(formatTable(res, `IV-2SLS: ${opts.formula}`) + '\n');
-  });
+    program.command('iv').description('IV: --formula "y ~ x1 + x2 | fe1 + fe2 | endog ~ instr"'),
+  )
+    .option('--estimator <name>', "2sls | liml | fuller:A (Fuller's modified LIML, A = 1 usual)", '2sls')
+    .action(async (opts: ModelCliOptions & { estimator: string }) => {
+      const estimator = parseEstimator(opts.estimator);
+      const frame = await loadForFormula(opts);
+      const res = fitIv(frame, opts.formula, { vcov: vcovOption(opts), weights: opts.weights, estimator: opts.estimator as IvEstimatorOption });
+      if (opts.json) process.stdout.write(JSON.stringify(res) + '\n');
+      else process.stdout.write(formatTable(res, `${TITLES[estimator.type]}: ${opts.formula}`) + '\n');
+    });
 }

@@ -3,6 +3,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { InputError, loadFrame, type DataSource } from '../../econometrics/io/load.ts';
 import { type ThresholdOptions, type ThresholdResult, fitThreshold, thresholdColumns } from '../../econometrics/models/threshold.ts';
 import { formatPValue } from '../../econometrics/report/etable.ts';
+import { DEFAULT_NA_OPTION, naCodes } from '../model-options.ts';
 
 function int(name: string) {
   return (v: string) => {
@@ -59,31 +60,32 @@ export function register(program: Command): void {
   program
     .command('threshold')
     .description('Hansen (1999) fixed-effect panel threshold model with bootstrap tests (hansen or xthreg conventions)')
-    .option('--data <file>', 'data file (.csv, .parquet, .arrow)')
-    .option('--warehouse <path>', 'DuckDB warehouse file')
-    .option('--table <name>', 'table or view in the warehouse')
-    .option('--where <sql>', 'DuckDB SQL row filter')
-    .requiredOption('--formula <formula>', '"y ~ x1 + x2 | id"')
-    .requiredOption('--time <var>', 'period variable')
-    .requiredOption('--regime <var>', 'regime-dependent variable (comma list allowed)')
-    .requiredOption('--threshold-var <var>', 'threshold variable Q')
-    .option('--thresholds <k>', 'number of thresholds (1-3)', int('--thresholds'))
-    .option('--trim <list>', 'trimming per step, e.g. 0.01,0.01,0.05', numList('--trim'))
+    .option('--data <file>', 'data file (.csv/.tsv/.txt, .parquet, or Arrow IPC .arrow/.feather/.ipc) (default: none; or --warehouse)')
+    .option('--warehouse <path>', 'DuckDB warehouse file, with --table (default: none; or --data)')
+    .option('--table <name>', 'table or view in the warehouse (default: none)')
+    .option('--where <sql>', 'DuckDB SQL row filter (default: all rows)')
+    .option('--na <codes>', 'comma-separated cell texts read as missing in CSV input; "" for empty cells only', DEFAULT_NA_OPTION)
+    .requiredOption('--formula <formula>', '"y ~ x1 + x2 | id" (required)')
+    .requiredOption('--time <var>', 'period variable (required)')
+    .requiredOption('--regime <var>', 'regime-dependent variable, comma list allowed (required)')
+    .requiredOption('--threshold-var <var>', 'threshold variable Q (required)')
+    .option('--thresholds <k>', 'number of thresholds (1-3) (default: 1)', int('--thresholds'))
+    .option('--trim <list>', 'trimming per step, e.g. 0.01,0.01,0.05 (default: 0.01 for every step)', numList('--trim'))
     .addOption(new Option('--method <m>', 'hansen | xthreg').choices(['hansen', 'xthreg']).default('xthreg'))
     .option('--grid <spec>', 'quantile:N | all', 'quantile:400')
     .option('--bootstrap <B>', 'replications per test', int('--bootstrap'), 300)
     .option('--seed <n>', 'random seed', int('--seed'), 1)
     .option('--level <pct>', 'confidence level of the threshold intervals', num('--level'), 95)
     .option('--threads <n>', 'bootstrap worker threads (default: automatic)', int('--threads'))
-    .option('--vcov <type>', 'iid | hc1 | cluster:VAR, as fe and iv (default iid: conventional)')
-    .addOption(new Option('--vce <type>', 'older name: conventional | robust | cluster').choices(['conventional', 'robust', 'cluster']))
-    .option('--cluster <var>', 'cluster variable for the coefficient table')
-    .option('--at <list>', 'evaluate at these thresholds instead of searching', numList('--at'))
-    .option('--json', 'print one JSON object')
+    .option('--vcov <type>', 'iid | hc1 | cluster:VAR, as fe and iv (default: iid, conventional)')
+    .addOption(new Option('--vce <type>', 'older name: conventional | robust | cluster (default: none; use --vcov)').choices(['conventional', 'robust', 'cluster']))
+    .option('--cluster <var>', 'cluster variable for the coefficient table (default: none)')
+    .option('--at <list>', 'evaluate at these thresholds instead of searching (default: none, search)', numList('--at'))
+    .option('--json', 'print one JSON object (default: a readable summary)')
     .action(async (opts) => {
       let source: DataSource;
       if (opts.data && (opts.warehouse || opts.table)) throw new InputError('give either --data or --warehouse/--table, not both');
-      if (opts.data) source = { data: opts.data, where: opts.where };
+      if (opts.data) source = { data: opts.data, where: opts.where, na: naCodes(opts.na) };
       else if (opts.warehouse && opts.table) source = { warehouse: opts.warehouse, table: opts.table, where: opts.where };
       else throw new InputError('give --data FILE or --warehouse PATH --table NAME');
       const options: ThresholdOptions = {

@@ -16,6 +16,8 @@
 // Cragg–Donald Wald F: ev/(1−ev)·(N−K₁)/L with ev the smallest squared canonical correlation between Y and Z
 // (homoskedastic statistic: K₁ counts all fixed-effect levels). Without a robust vcov, the "KP" slots hold
 // ivreg2's homoskedastic versions: Anderson canonical-correlation LM = N·ev and the Cragg–Donald F.
+// Driscoll–Kraay: S is the Bartlett-weighted long-run covariance of the period sums of the scores (vcov.ts
+// timeMeat), as ivreg2's kernel-robust clustering on time, and the Wald F is scaled as clustered with G = T.
 import { chi2PValue } from '../dist.ts';
 import type { Grouping } from '../frame.ts';
 import {
@@ -33,20 +35,12 @@ import {
   transpose,
   type Mat,
 } from '../linalg.ts';
-import { clusterTerms, fixNegativeEigenvalues, type VcovSpec } from '../vcov.ts';
+import { clusterTerms, fixNegativeEigenvalues, timeMeat, type TimeGrouping, type VcovSpec } from '../vcov.ts';
+import { stockYogo } from './stock-yogo.ts';
 
-/**
- * Stock & Yogo (2005) critical values for the Cragg–Donald F at 10% maximal IV size (5% test), indexed by
- * [number of endogenous regressors][number of excluded instruments]. Only the tabulated cases (K = 1, 2;
- * L ≤ 10 shown here) are available; other cases give null.
- */
-export const STOCK_YOGO_IV_SIZE_10: Record<number, Record<number, number>> = {
-  1: { 1: 16.38, 2: 19.93, 3: 22.3, 4: 24.58, 5: 26.87, 6: 29.18, 7: 31.5, 8: 33.84, 9: 36.19, 10: 38.54 },
-  2: { 2: 7.03, 3: 13.43, 4: 16.87, 5: 19.45, 6: 21.68, 7: 23.72, 8: 25.64, 9: 27.51, 10: 29.32 },
-};
-
+/** Stock & Yogo (2005) 10% maximal IV size critical value (Table 5.2), null where not tabulated (see stock-yogo.ts). */
 export function stockYogo10(endogenous: number, instruments: number): number | null {
-  return STOCK_YOGO_IV_SIZE_10[endogenous]?.[instruments] ?? null;
+  return stockYogo(endogenous, instruments).iv_size?.['10'] ?? null;
 }
 
 interface ThetaParts {
@@ -89,6 +83,7 @@ export function kpRankTest(
   Z: Float64Array[],
   groups: Grouping[] | null,
   kind: 'lm' | 'wald',
+  driscollKraay: { time: TimeGrouping; lags: number } | null = null,
 ): { stat: number; df: number } {
   const { K, L, theta, F, Ginv, zzInv, pihat } = thetaParts(Y, Z);
   const n = Y[0].length;
@@ -133,7 +128,11 @@ export function kpRankTest(
       for (let b = 0; b < KL; b++) S.data[a * KL + b] += sa * s[b];
     }
   };
-  if (groups) {
+  if (driscollKraay) {
+    const scores: Float64Array[] = [];
+    for (let j = 0; j < K; j++) for (let l = 0; l < L; l++) scores.push(Float64Array.from(Z[l], (z, i) => z * e[j][i]));
+    S = timeMeat(scores, null, driscollKraay.time, driscollKraay.lags);
+  } else if (groups) {
     for (const term of clusterTerms(groups)) {
       const G = term.groups.levels;
       const codes = term.groups.codes;
@@ -201,10 +200,12 @@ export function ivDiagnostics(
     };
   }
   const groups = spec.type === 'cluster' ? clusters : null;
-  const lm = kpRankTest(Y, Z, groups, 'lm');
-  const wald = kpRankTest(Y, Z, groups, 'wald');
-  const G = groups ? Math.min(...groups.map((g) => g.levels)) : 0; // multi-way: the smallest number of clusters
-  const waldF = groups
+  const dk = spec.type === 'dk' ? { time: clusters[0] as TimeGrouping, lags: spec.lags } : null;
+  const lm = kpRankTest(Y, Z, groups, 'lm', dk);
+  const wald = kpRankTest(Y, Z, groups, 'wald', dk);
+  // multi-way: the smallest number of clusters; Driscoll–Kraay: the number of periods
+  const G = groups ? Math.min(...groups.map((g) => g.levels)) : dk ? dk.time.levels : 0;
+  const waldF = groups || dk
     ? (wald.stat / (n - 1)) * (n - firstStageK) * ((G - 1) / G) / L
     : ((wald.stat / n) * (n - firstStageK)) / L;
   return {

@@ -6,12 +6,13 @@
 //                  S = Σ_i (z_i u_i)(z_i u_i)' (hc1) or Σ_g (Z_g'u_g)(Z_g'u_g)' (cluster; multi-way: the
 //                  Cameron–Gelbach–Miller combination of vcov.ts):
 //                  b = (X'Z S⁻¹ Z'X)⁻¹ X'Z S⁻¹ Z'y,  e = y − X b,  J = e'Z S⁻¹ Z'e
+//   dk:            the same with S the Driscoll–Kraay long-run covariance of the period sums (vcov.ts timeMeat)
 // No small-sample factor enters S (J is a large-sample statistic). Both are χ²(L − K), L excluded
 // instruments and K endogenous regressors; only reported when L > K.
 import { chi2PValue } from '../dist.ts';
 import type { Grouping } from '../frame.ts';
 import { cholSolve, cholesky, crossprod, crossprodVec, dot, mat, quadFormInv, symmetrize, type Mat } from '../linalg.ts';
-import { clusterTerms, fixNegativeEigenvalues, type VcovSpec } from '../vcov.ts';
+import { clusterTerms, fixNegativeEigenvalues, timeMeat, type TimeGrouping, type VcovSpec } from '../vcov.ts';
 
 export interface OveridTest {
   /** 'sargan' (iid) or 'hansen_j' (robust or clustered), as ivreg2 labels them */
@@ -44,7 +45,9 @@ export function overidTest(
     const stat = (u.length * quadFormInv(crossprod(Z), Zu)) / dot(u, u);
     return { test: 'sargan', stat, df, p: chi2PValue(stat, df) };
   }
-  const S = scoreCrossproduct(Z, u, spec.type === 'cluster' ? clusters : []);
+  const S = spec.type === 'dk'
+    ? timeMeat(Z, u, clusters[0] as TimeGrouping, spec.lags)
+    : scoreCrossproduct(Z, u, spec.type === 'cluster' ? clusters : []);
   const LS = cholesky(S);
   // two-step efficient GMM: (X'Z S⁻¹ Z'X) b = X'Z S⁻¹ Z'y
   const ZX = crossprod(Z, X); // L × K

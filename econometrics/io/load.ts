@@ -1,6 +1,12 @@
-// Loading a frame from a file (CSV, Parquet, Arrow) or a warehouse table through DuckDB: the engine's only I/O.
-import { DuckDBInstance, DuckDBTypeId } from '@duckdb/node-api';
-import { existsSync } from 'node:fs';
+// Loading a frame from a file (CSV, Parquet, Arrow IPC) or a warehouse table through DuckDB: the engine's only I/O.
+// Arrow IPC files are read with apache-arrow and handed to DuckDB as a table (DuckDB's own Arrow reader is an
+// extension that cannot be installed here), so --where and the type checks work the same for every format.
+import {
+  BIGINT, BOOLEAN, DOUBLE, VARCHAR, type DuckDBConnection, DuckDBDataChunk, DuckDBInstance, type DuckDBType, DuckDBTypeId,
+  type DuckDBValue,
+} from '@duckdb/node-api';
+import { DataType, tableFromIPC, type Table } from 'apache-arrow';
+import { existsSync, readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { InputError } from '../errors.ts';
 import { sqlIdent, sqlString } from './sql.ts';
@@ -8,22 +14,70 @@ import type { LoadedFrame } from '../frame.ts';
 
 export { InputError, type LoadedFrame };
 
-
+/** `na`: the texts a CSV cell may hold to mean "missing" (default DEFAULT_NA); ignored for other formats. */
 export type DataSource =
-  | { data: string; where?: string }
+  | { data: string; where?: string; na?: string[] }
   | { warehouse: string; table: string; where?: string };
 
+/** Missing-value codes of CSV input unless told otherwise: R's NA, Stata's `.`, an empty cell and `-`. */
+export const DEFAULT_NA: readonly string[] = ['NA', '.', '', '-'];
 
+const ARROW_EXTENSIONS = new Set(['.arrow', '.feather', '.ipc']);
 
-/** The FROM clause for a data file read through DuckDB. */
-export function relationFor(path: string): string {
+/** The FROM clause for a CSV or Parquet file read through DuckDB (Arrow files go through loadArrowTable). */
+export function relationFor(path: string, na: readonly string[] = DEFAULT_NA): string {
   const abs = resolve(path);
   if (!existsSync(abs)) throw new InputError(`data file not found: ${path}`);
   const ext = extname(abs).toLowerCase();
-  if (ext === '.csv' || ext === '.tsv' || ext === '.txt') return `read_csv(${sqlString(abs)}, header = true)`;
+  if (ext === '.csv' || ext === '.tsv' || ext === '.txt') {
+    // nullstr: every listed text, exactly as the whole cell, is read as NULL (and does not make a column text)
+    const nullstr = na.length ? `, nullstr = [${na.map(sqlString).join(', ')}]` : '';
+    return `read_csv(${sqlString(abs)}, header = true${nullstr})`;
+  }
   if (ext === '.parquet') return `read_parquet(${sqlString(abs)})`;
-  if (ext === '.arrow' || ext === '.feather' || ext === '.ipc') return `read_arrow_file(${sqlString(abs)})`;
-  throw new InputError(`unsupported data file type '${ext}' (expected .csv, .parquet or .arrow): ${path}`);
+  throw new InputError(`unsupported data file type '${ext}' (expected .csv, .tsv, .txt, .parquet, .arrow, .feather or .ipc): ${path}`);
+}
+
+/** The DuckDB column type an Arrow column is stored as, and how one of its values is converted. */
+function arrowColumnType(type: DataType): { duck: DuckDBType; convert: (v: unknown) => DuckDBValue } {
+  if (DataType.isFloat(type)) return { duck: DOUBLE, convert: (v) => Number(v) };
+  if (DataType.isInt(type)) return { duck: BIGINT, convert: (v) => BigInt(v as number | bigint) };
+  if (DataType.isBool(type)) return { duck: BOOLEAN, convert: (v) => Boolean(v) };
+  if (DataType.isDate(type) || DataType.isTimestamp(type))
+    return { duck: VARCHAR, convert: (v) => (v instanceof Date ? v : new Date(Number(v))).toISOString() };
+  return { duck: VARCHAR, convert: (v) => String(v) };
+}
+
+/** Read an Arrow IPC file (file or stream format) into the DuckDB table `name`. */
+async function loadArrowTable(con: DuckDBConnection, path: string, name: string): Promise<void> {
+  const abs = resolve(path);
+  if (!existsSync(abs)) throw new InputError(`data file not found: ${path}`);
+  let table: Table;
+  try {
+    table = tableFromIPC(readFileSync(abs));
+  } catch (e) {
+    throw new InputError(`cannot read ${path} as an Arrow IPC file: ${(e as Error).message.split('\n')[0]}`);
+  }
+  const fields = table.schema.fields;
+  if (fields.length === 0) throw new InputError(`Arrow file ${path} has no columns`);
+  const columns = fields.map((f, j) => ({ name: f.name, vector: table.getChildAt(j)!, ...arrowColumnType(f.type) }));
+  await con.run(`CREATE TEMP TABLE ${sqlIdent(name)} (${columns.map((c) => `${sqlIdent(c.name)} ${c.duck.toString()}`).join(', ')})`);
+  const appender = await con.createAppender(name);
+  const CHUNK = 2048; // DuckDB's vector size
+  for (let start = 0; start < table.numRows; start += CHUNK) {
+    const rows = Math.min(CHUNK, table.numRows - start);
+    const chunk = DuckDBDataChunk.create(columns.map((c) => c.duck), rows);
+    columns.forEach((c, j) => {
+      const values: DuckDBValue[] = new Array(rows);
+      for (let i = 0; i < rows; i++) {
+        const v = c.vector.get(start + i);
+        values[i] = v === null || v === undefined ? null : c.convert(v);
+      }
+      chunk.setColumnValues(j, values);
+    });
+    appender.appendDataChunk(chunk);
+  }
+  appender.closeSync();
 }
 
 const NUMERIC_TYPES = new Set<DuckDBTypeId>([
@@ -46,8 +100,11 @@ export async function loadFrame(
   const con = await db.connect();
   try {
     let from: string;
-    if ('data' in source) {
-      from = relationFor(source.data);
+    if ('data' in source && ARROW_EXTENSIONS.has(extname(source.data).toLowerCase())) {
+      await loadArrowTable(con, source.data, 'arrow_data');
+      from = 'arrow_data';
+    } else if ('data' in source) {
+      from = relationFor(source.data, source.na);
     } else {
       const wh = resolve(source.warehouse);
       if (!existsSync(wh)) throw new InputError(`warehouse not found: ${source.warehouse}`);
@@ -62,7 +119,12 @@ export async function loadFrame(
         throw new InputError(`table '${source.table}' not found in warehouse ${source.warehouse}`);
       from = `wh.${sqlIdent(source.table)}`;
     }
-    const describe = await con.runAndReadAll(`DESCRIBE SELECT * FROM ${from}`);
+    let describe;
+    try {
+      describe = await con.runAndReadAll(`DESCRIBE SELECT * FROM ${from}`);
+    } catch (e) {
+      throw new InputError(`cannot read ${'data' in source ? source.data : source.table}: ${(e as Error).message.split('\n')[0]}`);
+    }
     const types = new Map<string, string>();
     for (const row of describe.getRowObjects()) types.set(String(row.column_name), String(row.column_type));
     const wanted = [...new Set([...numeric, ...factors])];

@@ -4,7 +4,7 @@ import { Absorber, center } from '../demean.ts';
 import type { Sample } from '../frame.ts';
 import { choleskyWithCollinearity, cholInverse, cholSolve, crossprod, crossprodVec, mat, submatrix, type Mat } from '../linalg.ts';
 import { tCritical, tPValue } from '../dist.ts';
-import { withConstant, type VcovInfo } from '../vcov.ts';
+import { withConstant, type ConstantColumn, type VcovInfo } from '../vcov.ts';
 
 export interface Coefficient {
   estimate: number;
@@ -18,7 +18,8 @@ export interface Coefficient {
 /** The JSON contract of `cli fe --json` (and the return value of fitFe). */
 export interface FitResult {
   nobs: number;
-  dropped: { missing: number; singletons: number };
+  /** zero_weight only with weights */
+  dropped: { missing: number; singletons: number; zero_weight?: number };
   vcov: VcovInfo;
   coefficients: Record<string, Coefficient>;
   r2: number;
@@ -29,22 +30,32 @@ export interface FitResult {
   fixed_effects: { name: string; levels: number }[];
   /** regressors dropped because of collinearity (Stata: "omitted because of collinearity") */
   omitted: string[];
+  /** analytic weights: the variable and its raw Σ w on the sample (absent when unweighted); the model uses them
+   *  normalised to mean 1 (Stata aweights), so ssr and rmse are Σ w u² and √(Σ w u²/(N − K)) with those */
+  weights?: { variable: string; sum: number };
 }
 
 /** Name of the reported constant (Stata's `_cons`). */
 export const CONS = '_cons';
 
 export interface Absorbed {
-  /** demeaned (or, without fixed effects, centred) columns */
+  /** demeaned (or, without fixed effects, centred) columns; with weights, weighted-demeaned and times √w */
   tilde: Record<string, Float64Array>;
+  /** means on the sample (weighted means with weights) */
   means: Record<string, number>;
-  /** Σ (x − x̄)² on the sample, the scale used to judge collinearity with the fixed effects */
+  /** Σ w (x − x̄)² on the sample (w = 1 unweighted), the scale used to judge collinearity with the fixed effects */
   centredSS: Record<string, number>;
   iterations: number;
   converged: boolean;
 }
 
+/**
+ * Absorb the fixed effects (or centre) the named columns. With analytic weights w the projection is weighted
+ * and the result is multiplied by √w: weighted least squares becomes ordinary least squares on these
+ * columns, and every later step (collinearity, vcov, IV diagnostics) runs unchanged on them.
+ */
 export function absorbColumns(sample: Sample, names: string[], tol?: number): Absorbed {
+  if (sample.weights) return absorbWeighted(sample, sample.weights, names, tol);
   const absorber = sample.fixedEffects.length > 0 ? new Absorber(sample.fixedEffects, sample.nobs) : null;
   const tilde: Record<string, Float64Array> = {};
   const means: Record<string, number> = {};
@@ -77,6 +88,56 @@ export function absorbColumns(sample: Sample, names: string[], tol?: number): Ab
     }
   }
   return { tilde, means, centredSS, iterations, converged };
+}
+
+function absorbWeighted(sample: Sample, w: Float64Array, names: string[], tol?: number): Absorbed {
+  const absorber = sample.fixedEffects.length > 0 ? new Absorber(sample.fixedEffects, sample.nobs, w) : null;
+  const n = sample.nobs;
+  const sqrtW = Float64Array.from(w, Math.sqrt);
+  let sumW = 0;
+  for (let i = 0; i < n; i++) sumW += w[i];
+  const tilde: Record<string, Float64Array> = {};
+  const means: Record<string, number> = {};
+  const centredSS: Record<string, number> = {};
+  let iterations = 0;
+  let converged = true;
+  for (const name of names) {
+    if (tilde[name]) continue;
+    const x = sample.columns[name];
+    let s = 0;
+    let scale = 0;
+    for (let i = 0; i < n; i++) {
+      s += w[i] * x[i];
+      const a = Math.abs(x[i]);
+      if (a > scale) scale = a;
+    }
+    const m = s / sumW;
+    let ss = 0;
+    for (let i = 0; i < n; i++) ss += w[i] * (x[i] - m) * (x[i] - m);
+    means[name] = m;
+    centredSS[name] = ss;
+    let r: Float64Array;
+    if (absorber) {
+      const res = absorber.demean(x, { tol, scale });
+      r = res.values;
+      iterations = Math.max(iterations, res.iterations);
+      converged &&= res.converged;
+    } else {
+      r = center(x, w);
+    }
+    for (let i = 0; i < n; i++) r[i] *= sqrtW[i];
+    tilde[name] = r;
+  }
+  return { tilde, means, centredSS, iterations, converged };
+}
+
+/** The constant's column for the vcov: √w with Σ w when the sample is weighted, null (ones) otherwise. */
+export function constantColumn(sample: Sample): ConstantColumn | null {
+  const w = sample.weights;
+  if (!w) return null;
+  let sumW = 0;
+  for (let i = 0; i < w.length; i++) sumW += w[i];
+  return { values: Float64Array.from(w, Math.sqrt), sumSquares: sumW };
 }
 
 /**

@@ -131,6 +131,9 @@ export function parseThresholdFormula(formula: string | EngineFormula): Threshol
   // no regime-independent regressors: the engine's parser writes a constant-only model as `1`
   const f = typeof formula === 'string' ? parseFormula(formula.replace(/~\s*0?\s*\|/, '~ 1 |')) : formula;
   if (f.endog.length) throw new InputError(`the threshold model has no IV part: ${text}`);
+  const special = [f.depvar, ...f.exog].filter((t) => !/^[\p{L}_.][\p{L}\p{N}_.]*$/u.test(t));
+  if (special.length)
+    throw new InputError(`the threshold model takes plain variables (no log(), ':', '*' or i() terms): ${special.join(', ')} in "${text}"`);
   if (f.fixedEffects.length !== 1 || f.fixedEffects[0].length !== 1)
     throw new InputError(`formula must look like "y ~ x1 + x2 | id" (one unit identifier), got "${text}"`);
   return { y: f.depvar, x: f.exog, id: f.fixedEffects[0][0] };
@@ -143,6 +146,7 @@ function varianceOptions(o: { vcov?: string; vce?: 'conventional' | 'robust' | '
     const spec = parseVcov(o.vcov);
     if (spec.type === 'cluster' && spec.variables.length > 1)
       throw new InputError(`multi-way clustering (${o.vcov}) is not available for the threshold model: cluster on one variable`);
+    if (spec.type === 'dk') throw new InputError(`Driscoll–Kraay (${o.vcov}) is not available for the threshold model: use iid, hc1 or cluster:VAR`);
     return spec.type === 'iid' ? { vce: 'conventional' } : spec.type === 'hc1' ? { vce: 'robust' } : { vce: 'cluster', cluster: spec.variable };
   }
   // vce 'cluster' without a cluster variable clusters on the unit

@@ -35,9 +35,17 @@ export function formatTable(res: FitResult | IvResult, title = 'Regression'): st
   const vcText =
     vc.type === 'cluster'
       ? vc.multiway ? multiwayText(vc.multiway) : `clustered by ${vc.cluster} (${vc.clusters} clusters)`
-      : vc.type === 'hc1' ? 'robust (HC1)' : 'iid';
+      : vc.type === 'dk' && vc.driscoll_kraay
+        ? `Driscoll-Kraay (period ${vc.driscoll_kraay.time}, ${vc.driscoll_kraay.periods} periods, ${vc.driscoll_kraay.lags} lag${vc.driscoll_kraay.lags === 1 ? '' : 's'}, Bartlett)`
+        : vc.type === 'hc1' ? 'robust (HC1)' : 'iid';
   lines.push(title);
-  lines.push(`Observations: ${res.nobs}   (dropped: ${res.dropped.missing} missing, ${res.dropped.singletons} singletons)`);
+  const zeroWeight = res.dropped.zero_weight !== undefined ? `, ${res.dropped.zero_weight} of weight 0` : '';
+  lines.push(`Observations: ${res.nobs}   (dropped: ${res.dropped.missing} missing${zeroWeight}, ${res.dropped.singletons} singletons)`);
+  if (res.weights) lines.push(`Analytic weights: ${res.weights.variable} (sum ${fmt(res.weights.sum)})`);
+  if ('estimator' in res && res.estimator.type !== '2sls') {
+    const e = res.estimator;
+    lines.push(`Estimator: ${e.type === 'liml' ? 'LIML' : `Fuller (a = ${e.fuller_alpha})`}, k = ${fmt(e.k, 6)}, lambda = ${fmt(e.lambda, 6)}`);
+  }
   if (res.fixed_effects.length)
     lines.push(`Fixed effects: ${res.fixed_effects.map((f) => `${f.name} (${f.levels})`).join(', ')}`);
   lines.push(`Standard errors: ${vcText}`);
@@ -65,7 +73,14 @@ export function formatTable(res: FitResult | IvResult, title = 'Regression'): st
       lines.push(`First stage ${name}: F = ${fmt(fs.F, 3)} (p = ${formatPValue(fs.F_p, 4)}), partial R2 = ${fmt(fs.partial_r2)}`);
     lines.push(`Kleibergen-Paap rk LM: ${fmt(d.kp_rk_lm, 3)} (p = ${formatPValue(d.kp_rk_lm_p, 4)})`);
     lines.push(`Kleibergen-Paap rk Wald F: ${fmt(d.kp_rk_wald_f, 3)}   Cragg-Donald Wald F: ${fmt(d.cragg_donald_f, 3)}`);
-    lines.push(`Stock-Yogo 10% maximal IV size critical value: ${d.stock_yogo_10pct ?? 'not tabulated'}`);
+    const sy = res.stock_yogo;
+    lines.push(
+      sy?.iv_size
+        ? `Stock-Yogo 2SLS maximal IV size critical values: 10% ${sy.iv_size['10']}, 15% ${sy.iv_size['15']}, 20% ${sy.iv_size['20']}, 25% ${sy.iv_size['25']}`
+        : 'Stock-Yogo 2SLS maximal IV size critical values: not tabulated',
+    );
+    if (sy?.relative_bias)
+      lines.push(`Stock-Yogo 2SLS maximal relative bias critical values: 5% ${sy.relative_bias['5']}, 10% ${sy.relative_bias['10']}, 20% ${sy.relative_bias['20']}, 30% ${sy.relative_bias['30']}`);
     const o = res.overid;
     const overidName = res.vcov.type === 'iid' ? 'Sargan statistic' : 'Hansen J statistic';
     lines.push(
@@ -73,6 +88,16 @@ export function formatTable(res: FitResult | IvResult, title = 'Regression'): st
         ? `${overidName} (overidentification test of all instruments): ${fmt(o.stat, 3)}   Chi-sq(${o.df}) p = ${formatPValue(o.p, 4)}`
         : `${overidName}: equation exactly identified`,
     );
+    const ar = res.anderson_rubin;
+    lines.push(`Anderson-Rubin test (endogenous coefficients = 0): F(${ar.df1}, ${ar.df2}) = ${fmt(ar.F, 3)} (p = ${formatPValue(ar.p, 4)})`);
+    if (ar.confidence_set) {
+      const cs = ar.confidence_set;
+      const bound = (x: number | null, side: -1 | 1) => (x === null ? (side < 0 ? '-inf' : '+inf') : fmt(x));
+      const text = cs.intervals.length ? cs.intervals.map(([a, b]) => `[${bound(a, -1)}, ${bound(b, 1)}]`).join(' U ') : 'empty';
+      lines.push(`Anderson-Rubin ${Math.round(cs.level * 100)}% confidence set (${cs.method === 'grid' ? 'grid inversion' : 'closed form'}): ${text}`);
+    }
+    const en = res.endogeneity;
+    lines.push(`Endogeneity test (control function): F(${en.df1}, ${en.df2}) = ${fmt(en.F, 3)} (p = ${formatPValue(en.p, 4)})`);
   }
   lines.push('* p<0.1, ** p<0.05, *** p<0.01');
   return lines.join('\n');
@@ -110,7 +135,7 @@ export function formatEtable(
   rows.push(['Within R2', ...results.map((r) => (r.fixed_effects.length ? r.r2_within.toFixed(digits) : ''))]);
   const feNames = [...new Set(results.flatMap((r) => r.fixed_effects.map((f) => f.name)))];
   for (const fe of feNames) rows.push([`FE: ${fe}`, ...results.map((r) => (r.fixed_effects.some((f) => f.name === fe) ? 'Yes' : 'No'))]);
-  rows.push(['SE', ...results.map((r) => (r.vcov.type === 'cluster' ? `cluster ${r.vcov.cluster}` : r.vcov.type))]);
+  rows.push(['SE', ...results.map((r) => (r.vcov.type === 'cluster' ? `cluster ${r.vcov.cluster}` : r.vcov.type === 'dk' ? `DK(${r.vcov.driscoll_kraay?.lags})` : r.vcov.type))]);
   if (results.some((r) => 'diagnostics' in r)) {
     rows.push(['KP rk LM', ...results.map((r) => ('diagnostics' in r ? r.diagnostics.kp_rk_lm.toFixed(digits) : ''))]);
     rows.push(['KP rk Wald F', ...results.map((r) => ('diagnostics' in r ? r.diagnostics.kp_rk_wald_f.toFixed(digits) : ''))]);

@@ -6,6 +6,7 @@ import { DataError } from '../shared/errors.ts';
 import { sqlFile } from '../shared/db.ts';
 import { CleanOutput, CleanValueRow, DropRow, ImputationRow } from '../../schemas/stages.ts';
 import { validateTable } from '../shared/validate.ts';
+import { loadCrosswalk } from '../../reference/index.ts';
 
 
 
@@ -24,6 +25,12 @@ export async function clean(ctx: StageContext): Promise<StageReport> {
     Object.entries(UNIT_FACTORS).flatMap(([canonical_unit, units]) =>
       Object.entries(units).map(([unit, factor]) => ({ canonical_unit, unit, factor })),
     ),
+  );
+  // predecessors merged whole into a city, with the years they were reported on their own (normalize.sql)
+  await db.createAndAppend(
+    'ref_merges',
+    [{ name: 'city_code', type: 'VARCHAR' }, { name: 'predecessor', type: 'VARCHAR' }, { name: 'first_year', type: 'INTEGER' }, { name: 'last_year', type: 'INTEGER' }],
+    loadCrosswalk().filter((r) => r.kind === 'merge').map((r) => ({ city_code: r.city_code, predecessor: `${r.alias_name} ${r.alias_code}`, first_year: r.first_year, last_year: r.last_year })),
   );
   await db.createAndAppend(
     'required_indicators',
@@ -45,6 +52,7 @@ export async function clean(ctx: StageContext): Promise<StageReport> {
       await db.runFile('clean/impute.sql', { first_year: firstYear, last_year: lastYear, edge_carry: settings.edgeCarry, max_gap: settings.maxInterpolatedGap });
       await db.runFile('clean/drops.sql');
       await db.runFile('clean/quality.sql');
+      await db.runFile('clean/merge-gaps.sql');
     })(),
   ]);
   side.close();
@@ -70,6 +78,7 @@ export async function clean(ctx: StageContext): Promise<StageReport> {
     clean_kept: await db.count('clean_kept'),
     quality_coverage: await db.count('quality_coverage'),
     quality_unit_slips: await db.count('quality_unit_slips'),
+    quality_merge_gaps: await db.count('quality_merge_gaps'),
   };
   CleanOutput.parse(tables);
   await validateTable(db, 'clean_values', CleanValueRow, 'city_code, year, indicator, value, method');
@@ -80,14 +89,15 @@ export async function clean(ctx: StageContext): Promise<StageReport> {
     tables,
     detail: `${tables.clean_kept} cities kept, ${tables.quality_drops} dropped, ${tables.quality_imputations} cells imputed; years ${years!.firstYear}–${years!.lastYear}`
       + years!.leftOut.map((l) => `; ${l.year} left out (no data yet for ${l.indicators.join(', ')})`).join('')
-      + (tables.quality_unit_slips ? `; ${tables.quality_unit_slips} possible unit slips (quality_unit_slips)` : ''),
+      + (tables.quality_unit_slips ? `; ${tables.quality_unit_slips} possible unit slips (quality_unit_slips)` : '')
+      + (tables.quality_merge_gaps ? `; ${tables.quality_merge_gaps} series of a merged city left empty where a part was missing (quality_merge_gaps)` : ''),
   };
 }
 
 export const cleanStage: Stage = {
   name: 'clean', does: 'units, merges, imputation, drop rule', module: import.meta.url, run: clean,
   inputs: ['harmonized', 'dim_city', 'dim_province'],
-  outputs: ['clean_values', 'quality_imputations', 'quality_drops', 'clean_kept', 'ref_indicators', 'required_indicators', 'quality_coverage', 'quality_unit_slips'],
+  outputs: ['clean_values', 'quality_imputations', 'quality_drops', 'clean_kept', 'ref_indicators', 'required_indicators', 'quality_coverage', 'quality_unit_slips', 'quality_merge_gaps'],
   settings: ['firstYear', 'lastYear', 'minYearCoverage', 'unitSlips', 'edgeCarry', 'maxInterpolatedGap', 'ecoFormula'],
   tests: [
     { name: 'clean_unique_unit_year_indicator', table: 'clean_values', severity: 'error', kind: 'unique', columns: ['city_code', 'year', 'indicator'] },

@@ -18,9 +18,16 @@
  *   code     the name matched nothing (or was empty) and the code identified the city
  *   merged   a predecessor merged whole into its successor (莱芜 → 济南); city_code is the successor's
  *   dropped  a unit abolished by split (巢湖); city_code is null
+ *   outside  a unit of reference/units.csv that is not a city of the panel: an autonomous prefecture, league or
+ *            地区 (延边, 阿拉善盟), a province-administered county-level unit (仙桃 429004), a unit abolished
+ *            without becoming one city (东川 1998, 涪陵 1997); city_code is null
+ *
+ * reference/units.csv adds every code of a prefecture-level unit since 1990: stale codes of cities (儋州 469003,
+ * 吐鲁番地区 652100) are forms of their city for the years they were valid, and aliases when printed later.
+ * A name in Latin script (CSMAR's 'Beijing (city)') is not matched at all: the code decides.
  */
-import { loadCityRecords, loadCrosswalk, provinces, type CityRecord } from '../../reference/index.ts';
-import type { CityMapping, CrosswalkRow, Province } from '../../schemas/crosswalk.ts';
+import { loadCityRecords, loadCrosswalk, loadUnits, provinces, type CityRecord } from '../../reference/index.ts';
+import type { CityMapping, CrosswalkRow, Province, UnitKind, UnitRow } from '../../schemas/crosswalk.ts';
 import { quoteText, shortText } from '../shared/errors.ts';
 
 export interface ResolveInput {
@@ -31,18 +38,20 @@ export interface ResolveInput {
 }
 
 export interface MatchedForm {
-  kind: 'canonical' | 'renamed' | 'merge' | 'drop';
+  kind: 'canonical' | 'renamed' | 'merge' | 'drop' | 'outside';
   name: string;            // short name of the form
   code: string;
   province_code: string;
   first_year: number | null; // null: valid since before the reference period
   last_year: number | null;  // null: still valid at the end of the panel
+  /** for kind 'outside': what the unit is (prefecture, county_city, abolished) */
+  unit_kind: Exclude<UnitKind, 'city'> | null;
 }
 
 export interface CityResolution {
-  /** canonical city; null only when mapping is 'dropped' */
+  /** canonical city; null only when mapping is 'dropped' or 'outside' */
   city_code: string | null;
-  mapping: CityMapping | 'dropped';
+  mapping: CityMapping | 'dropped' | 'outside';
   /** the form that matched and whether it was the valid form in the data year */
   form: MatchedForm;
   current: boolean;
@@ -63,11 +72,13 @@ export class CityResolutionError extends Error {
 }
 
 interface Form extends MatchedForm {
-  target: string;          // city_code, or 'drop:<code>' for a dropped unit
+  target: string;          // city_code, 'drop:<code>' for a dropped unit, 'outside:<code>@<first year>' for a unit outside
   city_code: string | null;
   names: string[];         // official printed names (short and full)
   is_municipality: boolean;
   successor_codes: string[];
+  /** why a unit outside the panel is not a city (empty for the others) */
+  why: string;
 }
 
 const SUFFIXES = ['特别行政区', '自治州', '地区', '盟', '市'];
@@ -156,43 +167,78 @@ let indexCache: CityIndex | undefined;
 
 /** The Map-based index over the reference files (built once). */
 export function cityIndex(): CityIndex {
-  indexCache ??= buildCityIndex(loadCityRecords(), loadCrosswalk(), provinces());
+  indexCache ??= buildCityIndex(loadCityRecords(), loadCrosswalk(), provinces(), loadUnits());
   return indexCache;
 }
 
-/** Builds the index over canonical cities, crosswalk forms and provinces (tests pass their own lists). */
-export function buildCityIndex(cities: CityRecord[], crosswalk: CrosswalkRow[], provs: Province[]): CityIndex {
+/** The first GB/T 2260 list of the code history: a unit in it may be older (its first year is not known). */
+const FIRST_CODE_LIST = 1981;
+
+/** Why a unit of reference/units.csv is not a city of the panel, in a report's words. */
+export function outsideWhy(u: Pick<UnitRow, 'kind' | 'name_full' | 'note'>): string {
+  if (u.kind === 'county_city') return 'province-administered county-level unit (省直辖县级行政区), not a prefecture-level city';
+  if (u.kind === 'abolished') return `abolished unit, not a city of the panel (${u.note})`;
+  const type = u.name_full.endsWith('自治州') ? 'autonomous prefecture (自治州)'
+    : u.name_full.endsWith('盟') ? 'league (盟)'
+      : u.name_full.endsWith('地区') ? 'prefecture (地区)' : 'prefecture-level unit';
+  return `${type}, not a prefecture-level city`;
+}
+
+/** Builds the index over canonical cities, crosswalk forms, the units of the code history and provinces (tests
+ *  pass their own lists). The crosswalk's rows win over units.csv for the same code and name: they carry the years
+ *  a unit was reported and its policy (莱芜 merged, 巢湖 dropped). */
+export function buildCityIndex(cities: CityRecord[], crosswalk: CrosswalkRow[], provs: Province[], units: UnitRow[] = []): CityIndex {
   const provinceByShort = new Map(provs.map((p) => [p.short, p.province_code]));
-  const provOf = (row: CrosswalkRow) => {
+  const provOf = (row: { province: string }, what: string) => {
     const code = provinceByShort.get(row.province);
-    if (!code) throw new Error(`reference/crosswalk.csv: unknown province '${row.province}' for ${row.alias_name}`);
+    if (!code) throw new Error(`${what}: unknown province '${row.province}'`);
     return code;
   };
 
   const forms: Form[] = [];
   const cityByCode = new Map(cities.map((c) => [c.city_code, c]));
+  const isOwnRow = (u: UnitRow) => u.code === u.city_code && cityByCode.get(u.code)?.city_name_full === u.name_full;
   for (const c of cities) {
     const predecessors = crosswalk.filter((r) => r.kind === 'renamed' && r.city_code === c.city_code);
+    // the year its code entered the lists under its name (吉安市 360800: 2000; 重庆市 500000: 1997)
+    const listed = units.find((u) => u.kind === 'city' && u.city_code === c.city_code && isOwnRow(u));
     const first_year = predecessors.length > 0
       ? Math.max(...predecessors.map((r) => r.last_year)) + 1
-      : c.first_year > 2011 ? c.first_year : null;
+      : c.first_year > 2011 ? c.first_year
+        : listed && listed.first_year > FIRST_CODE_LIST ? listed.first_year : null;
     forms.push({
       kind: 'canonical', name: c.city_name, code: c.city_code, province_code: c.province_code,
       first_year, last_year: null, target: c.city_code, city_code: c.city_code,
-      names: [c.city_name, c.city_name_full], is_municipality: c.is_municipality, successor_codes: [],
+      names: [c.city_name, c.city_name_full], is_municipality: c.is_municipality, successor_codes: [], why: '', unit_kind: null,
     });
   }
   for (const r of crosswalk) {
     if (r.kind === 'new') continue; // the canonical form already carries its first year
     const kind = r.kind === 'merge' ? 'merge' : r.kind === 'drop' ? 'drop' : 'renamed';
     forms.push({
-      kind, name: r.alias_name, code: r.alias_code, province_code: provOf(r),
+      kind, name: r.alias_name, code: r.alias_code, province_code: provOf(r, `reference/crosswalk.csv ${r.alias_name}`),
       first_year: r.first_year, last_year: r.last_year,
       target: r.city_code ?? `drop:${r.alias_code}`, city_code: r.city_code,
       names: [r.alias_name, r.alias_name_full],
       is_municipality: r.city_code !== null && (cityByCode.get(r.city_code)?.is_municipality ?? false),
-      successor_codes: r.successor_codes,
+      successor_codes: r.successor_codes, why: '', unit_kind: null,
     });
+  }
+  const inCrosswalk = new Set(crosswalk.map((r) => `${r.alias_code}:${r.alias_name_full}`));
+  for (const u of units) {
+    if (isOwnRow(u) || inCrosswalk.has(`${u.code}:${u.name_full}`)) continue;
+    const common = {
+      name: u.name, code: u.code, province_code: provOf(u, `reference/units.csv ${u.code} ${u.name_full}`),
+      first_year: u.first_year > FIRST_CODE_LIST ? u.first_year : null, last_year: u.last_year,
+      names: [u.name, u.name_full, ...u.also], successor_codes: u.successor_codes,
+    };
+    if (u.kind === 'city') {
+      const city = cityByCode.get(u.city_code!);
+      if (!city) throw new Error(`reference/units.csv ${u.code} ${u.name_full}: city ${u.city_code} is not in cities.csv`);
+      forms.push({ ...common, kind: 'renamed', target: city.city_code, city_code: city.city_code, is_municipality: city.is_municipality, why: '', unit_kind: null });
+    } else {
+      forms.push({ ...common, kind: 'outside', target: `outside:${u.code}@${u.first_year}`, city_code: null, is_municipality: false, why: outsideWhy(u), unit_kind: u.kind });
+    }
   }
 
   const byName = new Map<string, Form[]>();
@@ -237,11 +283,13 @@ export function lookupProvince(name: string | null, code: string | null = null, 
   return null;
 }
 
-/** The three known names closest to `name`: first among the names of `provinceCode`, then overall. */
-export function closestNames(name: string, provinceCode: string | null, n = 3, idx: CityIndex = cityIndex()): string[] {
+/** The three known names closest to `name`: first among the names of `provinceCode`, then overall. With a data
+ *  year, only the cities and the units that existed that year (not 石家庄地区 of the 1980s for a row of 2015). */
+export function closestNames(name: string, provinceCode: string | null, n = 3, idx: CityIndex = cityIndex(), year?: number): string[] {
   // a longer name is compared by its start (editDistance looks at MAX_COMPARED_NAME code points, no more)
   const key = normalizeName(name);
-  const scored = idx.forms.map((f) => ({
+  const forms = year === undefined ? idx.forms : idx.forms.filter((f) => f.kind === 'canonical' || validIn(f, year));
+  const scored = forms.map((f) => ({
     f,
     label: f.kind === 'canonical' ? f.name : `${f.name}(${f.code})`,
     d: Math.min(...f.names.map((x) => editDistance(key, normalizeName(x)))),
@@ -266,10 +314,44 @@ function describe(input: ResolveInput): string {
   return `${quoteText(input.name ?? '')} (code ${input.code === null ? '-' : shortText(input.code)}, province ${input.province === null ? '-' : shortText(input.province)}, year ${input.year})`;
 }
 
-/** Picks one target among candidate forms, or null if they disagree. */
+/** Picks one target among candidate forms, or null if they disagree. Units outside the panel that share a name
+ *  or a reused code (万县地区 and 万县市, both abolished) are all outside: the most recent one is named. */
 function uniqueTarget(forms: Form[]): string | null {
   const targets = new Set(forms.map((f) => f.target));
-  return targets.size === 1 ? forms[0].target : null;
+  if (targets.size === 1) return forms[0].target;
+  if (forms.length > 0 && forms.every((f) => f.kind === 'outside')) {
+    return forms.reduce((a, b) => ((b.last_year ?? Infinity) > (a.last_year ?? Infinity) ? b : a)).target;
+  }
+  return null;
+}
+
+/** A name or code valid that year for some unit means that unit: another unit that once had it (石家庄地区,
+ *  abolished in 1993; the old 重庆 510200 of 四川) is a reading only when nothing current matches. */
+function preferValid(lists: Form[][], year: number): Form[][] {
+  const validTargets = new Set(lists.flat().filter((f) => validIn(f, year)).map((f) => f.target));
+  if (validTargets.size === 0) return lists;
+  return lists.map((l) => l.filter((f) => validTargets.has(f.target)));
+}
+
+/** A name in Latin script (CSMAR: 'Beijing (city)', 'Changji Hui Autonomous Prefecture'). */
+export const isLatinName = (name: string): boolean => /[A-Za-z]/.test(name) && !/[\u3400-\u9fff\uf900-\ufaff]/.test(name);
+
+/** The three units whose codes are nearest to `code`, in its prefecture and province first (how an English name
+ *  is matched); with a data year, only the cities and the units that existed that year. */
+export function closestByCode(code: string, n = 3, idx: CityIndex = cityIndex(), year?: number): string[] {
+  const forms = year === undefined ? idx.forms : idx.forms.filter((f) => f.kind === 'canonical' || validIn(f, year));
+  // a county-level code (130199) is nearest its own prefecture (130100), then the codes around it
+  const samePrefecture = (f: Form) => (f.code.slice(0, 4) === code.slice(0, 4) ? 0 : 1);
+  const distance = (f: Form) => Math.abs(Number(f.code) - Number(code));
+  const order = (a: Form, b: Form) => samePrefecture(a) - samePrefecture(b) || distance(a) - distance(b) || a.code.localeCompare(b.code);
+  const inProvince = forms.filter((f) => f.code.slice(0, 2) === code.slice(0, 2)).sort(order);
+  const out: string[] = [];
+  for (const f of [...inProvince, ...forms.slice().sort(order)]) {
+    const label = `${f.name}(${f.code})`;
+    if (!out.includes(label)) out.push(label);
+    if (out.length === n) break;
+  }
+  return out;
 }
 
 /**
@@ -279,21 +361,36 @@ function uniqueTarget(forms: Form[]): string | null {
  * or name and code point to different units.
  */
 export function resolveCity(input: ResolveInput, idx: CityIndex = cityIndex()): CityResolution {
-  const name = input.name === null ? '' : cleanName(input.name);
+  const printed = input.name === null ? '' : cleanName(input.name);
+  // a name in Latin script is never matched (an English name would be guessed): the code decides
+  const latin = isLatinName(printed);
+  const name = latin ? '' : printed;
   const provinceCode = input.province === null ? null : lookupProvince(input.province, null, idx);
   const year = input.year;
-
-  // name candidates: official printed forms (strong), then suffix-insensitive (weak)
-  let strong = name === '' ? [] : idx.byName.get(name) ?? [];
-  let weak = name === '' ? [] : (idx.byNormName.get(normalizeName(name)) ?? []).filter((f) => !strong.includes(f));
 
   // code candidates
   const codeText = input.code === null ? '' : cleanName(input.code);
   const code = codeText === '' ? null : normalizeCode(codeText);
+  const closest = () => (latin && code !== null ? closestByCode(code, 3, idx, year) : latin ? [] : closestNames(name, provinceCode, 3, idx, year));
   if (codeText !== '' && code === null) {
-    throw new CityResolutionError(`unreadable region code for ${describe(input)}`, closestNames(name, provinceCode, 3, idx));
+    throw new CityResolutionError(`unreadable region code for ${describe(input)}`, closest());
   }
-  const byCode = code === null ? [] : idx.byCode.get(code) ?? [];
+  if (latin && code === null) {
+    throw new CityResolutionError(
+      `a region code for ${describe(input)}: a name in Latin script is read through its code, and this row has none ` +
+      '(declare the code column in the registry, or add the name to aliases.csv in the raw folder)',
+      [],
+    );
+  }
+  // every unit that ever had the code (to check a name against), and the one that had it that year if any (to
+  // decide by the code alone: 511400 is 眉山 from 2000, 涪陵 in 1995–1996)
+  const everByCode = code === null ? [] : idx.byCode.get(code) ?? [];
+  const [byCode] = preferValid([everByCode], year);
+
+  // name candidates: official printed forms (strong), then suffix-insensitive (weak)
+  let strong = name === '' ? [] : idx.byName.get(name) ?? [];
+  let weak = name === '' ? [] : (idx.byNormName.get(normalizeName(name)) ?? []).filter((f) => !strong.includes(f));
+  [strong, weak] = preferValid([strong, weak], year);
 
   // province filter (municipalities are often printed without a province context)
   if (provinceCode !== null) {
@@ -306,7 +403,7 @@ export function resolveCity(input: ResolveInput, idx: CityIndex = cityIndex()): 
         throw new CityResolutionError(
           `${describe(input)} is not a city of province ${idx.provinceLabel.get(provinceCode)} ` +
           `(it matches ${all.map((f) => `${f.name} ${f.code}`).join(', ')})`,
-          closestNames(name, provinceCode, 3, idx),
+          closest(),
         );
       }
       strong = s2;
@@ -314,14 +411,15 @@ export function resolveCity(input: ResolveInput, idx: CityIndex = cityIndex()): 
     }
   }
 
-  const nameForms = [...strong, ...weak];
+  // an official name over a suffix variant: 石家庄 is the city, whatever else is called 石家庄 without its suffix
+  const nameForms = strong.length > 0 ? strong : weak;
   if (nameForms.length === 0 && byCode.length === 0) {
-    const what = name === '' && code === null ? 'empty region name and code' : `unknown city ${describe(input)}`;
-    throw new CityResolutionError(what, closestNames(name, provinceCode, 3, idx));
+    const what = name === '' && code === null ? 'empty region name and code' : `unknown ${latin ? 'region code' : 'city'} ${describe(input)}`;
+    throw new CityResolutionError(what, closest());
   }
 
   let chosen: Form;
-  let mapping: CityMapping | 'dropped';
+  let mapping: CityMapping | 'dropped' | 'outside';
   let matchedBy: CityResolution['matched_by'];
   let current: boolean;
   const notes: string[] = [];
@@ -330,14 +428,14 @@ export function resolveCity(input: ResolveInput, idx: CityIndex = cityIndex()): 
     let target = uniqueTarget(nameForms);
     if (target === null && code !== null) {
       // several units share the name: let the code decide
-      const codeTargets = new Set(byCode.map((f) => f.target));
+      const codeTargets = new Set(everByCode.map((f) => f.target));
       const agreeing = nameForms.filter((f) => codeTargets.has(f.target));
       target = agreeing.length > 0 ? uniqueTarget(agreeing) : null;
     }
     if (target === null) {
       throw new CityResolutionError(
         `ambiguous city ${describe(input)}: matches ${nameForms.map((f) => `${f.name} ${f.code}`).join(', ')}; give the province or code`,
-        closestNames(name, provinceCode, 3, idx),
+        closest(),
       );
     }
     // the form that describes the printed unit best: official name with the printed code, then valid that
@@ -363,14 +461,14 @@ export function resolveCity(input: ResolveInput, idx: CityIndex = cityIndex()): 
     let codeCurrent = true;
     if (code !== null) {
       if (byCode.length === 0) {
-        throw new CityResolutionError(`unknown region code ${code} for ${describe(input)}`, closestNames(name, provinceCode, 3, idx));
+        throw new CityResolutionError(`unknown region code ${code} for ${describe(input)}`, closest());
       }
-      const codeForms = byCode.filter((f) => f.target === target);
+      const codeForms = everByCode.filter((f) => f.target === target);
       if (codeForms.length === 0) {
         throw new CityResolutionError(
           `name and code disagree for ${describe(input)}: the name is ${chosen.name} ${chosen.code}, ` +
           `the code is ${byCode.map((f) => f.name).join('/')}`,
-          closestNames(name, provinceCode, 3, idx),
+          closest(),
         );
       }
       // the printed code must be the code valid that year for an 'exact' / 'renamed' classification
@@ -397,25 +495,32 @@ export function resolveCity(input: ResolveInput, idx: CityIndex = cityIndex()): 
     // name unknown or empty: the code decides
     const target = uniqueTarget(byCode);
     if (target === null) {
-      throw new CityResolutionError(`ambiguous region code ${code} for ${describe(input)}`, closestNames(name, provinceCode, 3, idx));
+      throw new CityResolutionError(
+        `ambiguous region code ${code} for ${describe(input)}: it was ${byCode.map((f) => `${f.name} (${span(f)})`).join(', ')}; give the name`,
+        closest(),
+      );
     }
-    const valid = byCode.filter((f) => validIn(f, year));
-    chosen = valid[0] ?? byCode[0];
+    const candidates = byCode.filter((f) => f.target === target);
+    const valid = candidates.filter((f) => validIn(f, year));
+    chosen = valid[0] ?? candidates[0];
     if (provinceCode !== null && chosen.province_code !== provinceCode && !chosen.is_municipality) {
       throw new CityResolutionError(
         `region code ${code} of ${describe(input)} is ${chosen.name}, not a city of province ${idx.provinceLabel.get(provinceCode)}`,
-        closestNames(name, provinceCode, 3, idx),
+        closest(),
       );
     }
     current = valid.length > 0;
     matchedBy = 'code';
     mapping = 'code';
-    notes.push(`name ${name === '' ? 'empty' : `${quoteText(name)} not recognized`}; code ${code} of ${label(chosen)}` +
-      (current ? '' : ` (valid ${span(chosen)}) ${offWay(chosen, year)}`));
+    const how = latin ? `name in Latin script ${quoteText(printed)} read through its code` : `name ${name === '' ? 'empty' : `${quoteText(name)} not recognized`}`;
+    notes.push(`${how}; code ${code} of ${label(chosen)}` + (current ? '' : ` (valid ${span(chosen)}) ${offWay(chosen, year)}`));
   }
 
   let note: string;
-  if (chosen.kind === 'merge') {
+  if (chosen.kind === 'outside') {
+    mapping = 'outside';
+    note = chosen.why;
+  } else if (chosen.kind === 'merge') {
     mapping = 'merged';
     note = `merged into ${chosen.city_code}; reported on its own ${span(chosen)}` +
       (validIn(chosen, year) ? '' : ' (used outside those years)');
@@ -434,7 +539,7 @@ export function resolveCity(input: ResolveInput, idx: CityIndex = cityIndex()): 
     mapping,
     form: {
       kind: chosen.kind, name: chosen.name, code: chosen.code, province_code: chosen.province_code,
-      first_year: chosen.first_year, last_year: chosen.last_year,
+      first_year: chosen.first_year, last_year: chosen.last_year, unit_kind: chosen.unit_kind,
     },
     current,
     matched_by: matchedBy,

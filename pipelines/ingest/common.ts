@@ -4,8 +4,8 @@ import type { StagedValue } from '../../schemas/staged.ts';
 import type { Province } from '../../schemas/crosswalk.ts';
 import { parseNumericCell, type Cell } from './cells.ts';
 import { IngestError, shown } from './errors.ts';
-import type { Table } from './table.ts';
-import { address } from './table.ts';
+import type { Merge, Table } from './table.ts';
+import { address, rangeAddress } from './table.ts';
 
 export interface AdapterContext {
   sourceId: string;
@@ -16,6 +16,17 @@ export interface AdapterContext {
   years: { from: number; to: number };
   provinces: ProvinceIndex;
   emit(v: StagedValue): void;
+  /** a matrix layout's year columns: their range and where the first one is */
+  yearHeader(h: YearHeader): void;
+}
+
+/** The year columns of one sheet of an EPS export. */
+export interface YearHeader {
+  sheet: string;
+  /** A1 address of the first year's header cell */
+  cell: string;
+  first: number;
+  last: number;
 }
 
 /** Province names (full 河北省 and short 河北) of the 31 provincial units. */
@@ -111,4 +122,45 @@ export function rowIsEmpty(t: Table, r: number, cols: number[]): boolean {
     if (cell && cell.v !== undefined && cell.v !== null && String(cell.v).trim() !== '') return false;
   }
   return true;
+}
+
+/** Merged cells inside the data block: a merged value cell is read as one value and empty (missing) cells, a
+ *  merged name as one row and a row without a name. The rows a reader reads are checked one after the other
+ *  (in increasing order) against the ranges that touch the columns it reads. */
+export class MergedCells {
+  private readonly pending: Merge[];
+  private active: Merge[] = [];
+  private next = 0;
+
+  constructor(private readonly t: Table, cols: number[], fromRow: number) {
+    this.pending = t.merges
+      .filter((m) => m.r2 >= fromRow && cols.some((c) => c >= m.c1 && c <= m.c2))
+      .sort((a, b) => a.r1 - b.r1);
+  }
+
+  /** Stop when a merged range covers row r in one of the columns read. */
+  check(r: number): void {
+    while (this.next < this.pending.length && this.pending[this.next].r1 <= r) this.active.push(this.pending[this.next++]);
+    this.active = this.active.filter((m) => m.r2 >= r);
+    const m = this.active[0];
+    if (!m) return;
+    throw new IngestError(
+      { file: this.t.file, sheet: this.t.sheet || undefined, cell: rangeAddress(m) },
+      'expected one value per cell in the data block, got merged cells (a merged cell is read as one value and empty cells): unmerge them and fill every cell',
+    );
+  }
+}
+
+/** CSV: every record read has as many fields as the header; an unquoted comma (1,101) shifts the fields after it,
+ *  a short record leaves the last columns empty, both silently. */
+export function checkFieldCount(t: Table, r: number, headerRow: number): void {
+  if (!t.csv) return;
+  const want = t.csv.fields(headerRow);
+  const got = t.csv.fields(r);
+  if (got === want) return;
+  const why = got > want ? 'an unquoted comma inside a field, e.g. a number written 1,101?' : 'a short or truncated line?';
+  throw new IngestError(
+    { file: t.file, cell: `line ${t.csv.line(r)}` },
+    `expected ${want} fields as in the header (line ${t.csv.line(headerRow)}), got ${got}: ${why}`,
+  );
 }

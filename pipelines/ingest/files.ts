@@ -244,10 +244,18 @@ export function invalidGbkAt(b: Uint8Array): number {
   return -1;
 }
 
+/** The records of a CSV file and the line each one starts on (a quoted field may span lines). */
+export interface CsvRecords {
+  rows: string[][];
+  lines: number[];
+}
+
 /** RFC 4180 CSV (comma, double-quote escaping, CRLF or LF). */
-export function parseCsv(text: string, file: string, limits: IngestLimits): string[][] {
+export function parseCsv(text: string, file: string, limits: IngestLimits): CsvRecords {
   const rows: string[][] = [];
+  const lines: number[] = [];
   let row: string[] = [];
+  let rowStartLine = 1;
   let field = '';
   let quoted = false;
   let line = 1;
@@ -279,8 +287,10 @@ export function parseCsv(text: string, file: string, limits: IngestLimits): stri
       row.push(field);
       field = '';
       rows.push(row);
+      lines.push(rowStartLine);
       row = [];
       line++;
+      rowStartLine = line;
       if (rows.length > limits.maxRows) throw new IngestError({ file }, `expected at most ${limits.maxRows} rows (limits.maxRows)`);
     } else field += ch;
   }
@@ -288,6 +298,7 @@ export function parseCsv(text: string, file: string, limits: IngestLimits): stri
   if (field !== '' || row.length > 0) {
     row.push(field);
     rows.push(row);
+    lines.push(rowStartLine);
   }
-  return rows;
+  return { rows, lines };
 }

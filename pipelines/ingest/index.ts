@@ -6,6 +6,7 @@ import { codeFingerprint } from '../runner/code-graph.ts';
 import { PartCache, partsView, STAGED_COLUMNS } from '../runner/part-cache.ts';
 import type { Stage, StageContext, StageReport } from '../runner/stage.ts';
 import { sqlFile } from '../shared/db.ts';
+import { USER_ALIASES_FILE } from '../shared/raw-files.ts';
 import { STAGED_PARTS, type StagedPart } from './handoff.ts';
 import { DEFAULT_LIMITS } from './files.ts';
 import { duplicateError, ingestFiles, type IngestedFile } from './read.ts';
@@ -41,7 +42,8 @@ async function runIngest(ctx: StageContext): Promise<StageReport> {
   return {
     rows: values, cells, tables: { staged: values, stg_files: results.length },
     // a view over the parts, identified by their cache keys (each covers a file's bytes, registry entries, limits)
-    hashes: { staged: { hash: combine([INGEST_VERSION, list.map((p) => p.key)]), rows: values } },
+    // the user's aliases.csv decides how harmonize reads these values: a changed file is a changed input
+    hashes: { staged: { hash: combine([INGEST_VERSION, list.map((p) => p.key), ctx.rawFiles.get(USER_ALIASES_FILE) ?? null]), rows: values } },
     detail: `${results.length} files, ${read} read, ${results.length - read} unchanged${unclaimedWarning(unclaimed)}`,
   };
 }

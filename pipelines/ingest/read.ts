@@ -17,15 +17,16 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import pLimit from 'p-limit';
+import type { WorkBook } from 'xlsx';
 import { z } from 'zod';
 import { StagedValue } from '../../schemas/staged.ts';
 import { loadRegistry, parseRegistry, type Registry, type RegistryInput, type Source } from '../../schemas/sources.ts';
 import { provinces } from '../../reference/index.ts';
-import { DOCUMENTATION_FILE, listRawFiles, readRawFile, type RawFile } from '../shared/raw-files.ts';
+import { DOCUMENTATION_FILE, listRawFiles, readRawFile, USER_ALIASES_FILE, type RawFile } from '../shared/raw-files.ts';
 import { normLabel } from './cells.ts';
-import { ProvinceIndex, type AdapterContext } from './common.ts';
+import { ProvinceIndex, type AdapterContext, type YearHeader } from './common.ts';
 import { IngestError } from './errors.ts';
-import { DEFAULT_LIMITS, decodeCsv, getSheet, parseCsv, readWorkbook, type IngestLimits } from './files.ts';
+import { DEFAULT_LIMITS, decodeCsv, getSheet, parseCsv, readWorkbook, type CsvRecords, type IngestLimits } from './files.ts';
 import { csvTable, sheetTable, type Table } from './table.ts';
 import { readLayout } from './layouts/index.ts';
 import { compilePattern, type PatternGroups } from './pattern.ts';
@@ -77,6 +78,8 @@ export interface IngestedFile {
   cells: number;       // non-empty cells in the sheets read
   values: number;      // staged values from this file
   sources: string[];   // registry ids that read it
+  /** the year columns of its EPS sheets (checked against the dated files after every file is read) */
+  year_headers?: YearHeader[];
 }
 
 export interface IngestResult {
@@ -87,13 +90,36 @@ export interface IngestResult {
   stats: { files: number; sheets: number; cells: number; values: number; seconds: number };
 }
 
-function findSheet(names: string[], wanted: string | string[]): string | undefined {
-  const alternatives = (Array.isArray(wanted) ? wanted : [wanted]).map(normLabel);
-  for (const alt of alternatives) {
-    const hit = names.find((n) => normLabel(n) === alt);
-    if (hit !== undefined) return hit;
+/** Hidden (1) or very hidden (2) in the workbook's sheet list. */
+function isHidden(book: WorkBook, name: string): boolean {
+  return Boolean(book.Workbook?.Sheets?.find((s) => s.name === name)?.Hidden);
+}
+
+const quoted = (names: string[]) => names.map((n) => `'${n}'`).join(', ').slice(0, 200);
+
+/** The one visible sheet whose name is the registered one (or one of its alternatives), compared with spaces
+ *  removed. Hidden sheets are never read: an export often keeps a stale copy of a table hidden next to the
+ *  current one. Two visible matches are ambiguous, only a hidden match is refused as such. */
+function pickSheet(book: WorkBook, src: Source, file: string): string {
+  if (src.sheet === undefined) {
+    // a long panel without a registered sheet: its first visible sheet
+    const first = book.SheetNames.find((n) => !isHidden(book, n));
+    if (first === undefined) throw new IngestError({ file }, `expected a visible sheet (source '${src.id}'), every sheet is hidden: ${quoted(book.SheetNames)}`);
+    return first;
   }
-  return undefined;
+  const wanted = Array.isArray(src.sheet) ? src.sheet : [src.sheet];
+  const alternatives = new Set(wanted.map(normLabel));
+  const matching = book.SheetNames.filter((n) => alternatives.has(normLabel(n)));
+  const visible = matching.filter((n) => !isHidden(book, n));
+  const w = wanted.join("' or '");
+  if (visible.length === 1) return visible[0];
+  if (visible.length > 1) {
+    throw new IngestError({ file }, `expected one sheet '${w}' (source '${src.id}'), found ${visible.length} whose names differ only in spaces or brackets: ${quoted(visible)}; remove or rename all but one`);
+  }
+  if (matching.length > 0) {
+    throw new IngestError({ file, sheet: matching[0] }, `expected a visible sheet '${w}' (source '${src.id}'), the only match is hidden (hidden sheets are never read: unhide it if it is the current table)`);
+  }
+  throw new IngestError({ file }, `expected a sheet '${w}' (source '${src.id}'), the workbook has: ${quoted(book.SheetNames)}`);
 }
 
 function yearFromName(src: Source, g: PatternGroups, file: string): number | null {
@@ -145,9 +171,10 @@ async function ingestFile(
 
 function parseFile(task: FileTask, buf: Buffer, sha256: string, limits: IngestLimits, prov: ProvinceIndex): IngestedFileResult {
   const values: StagedValue[] = [];
+  const yearHeaders: YearHeader[] = [];
   const tables = new Map<string, Table>();
   const isCsv = /\.(csv|txt)$/i.test(task.path);
-  let csvRecords: string[][] | null = null;
+  let csvRecords: CsvRecords | null = null;
   let wb: ReturnType<typeof readWorkbook> | null = null;
   const open = (): void => {
     if (isCsv) {
@@ -165,17 +192,8 @@ function parseFile(task: FileTask, buf: Buffer, sha256: string, limits: IngestLi
       checkDims(t, limits);
       return t;
     }
+    const name = pickSheet(wb!, src, task.path);
     const book = wb!;
-    let name: string | undefined;
-    if (src.layout === 'long' && src.sheet === undefined) name = book.SheetNames[0];
-    else {
-      const wanted = src.sheet as string | string[];
-      name = findSheet(book.SheetNames, wanted);
-      if (name === undefined) {
-        const w = Array.isArray(wanted) ? wanted.join("' or '") : wanted;
-        throw new IngestError({ file: task.path }, `expected a sheet '${w}' (source '${src.id}'), the workbook has: ${book.SheetNames.map((n) => `'${n}'`).join(', ').slice(0, 200)}`);
-      }
-    }
     const cached = tables.get(name);
     if (cached) return cached;
     const ws = getSheet(book, name);
@@ -194,6 +212,7 @@ function parseFile(task: FileTask, buf: Buffer, sha256: string, limits: IngestLi
       years: src.years,
       provinces: prov,
       emit: (v) => values.push(v),
+      yearHeader: (h) => yearHeaders.push(h),
     };
     const t = tableFor(src);
     readLayout(t, src, ctx);
@@ -209,6 +228,7 @@ function parseFile(task: FileTask, buf: Buffer, sha256: string, limits: IngestLi
       cells,
       values: values.length,
       sources: [...new Set(task.reads.map((r) => r.src.id))],
+      year_headers: yearHeaders,
     },
     values,
   };
@@ -253,7 +273,7 @@ export async function ingestFiles(opts: IngestFilesOptions): Promise<FileOutcome
   }
   // a file no source reads is not an error (notes, an old export), but it must not go unnoticed
   const registryFile = typeof opts.registry === 'string' || opts.registry === undefined ? resolve(registryPath) : '';
-  const unclaimed = all.filter((f) => !tasks.has(f.path) && !DOCUMENTATION_FILE.test(f.path) && resolve(opts.rawDir, f.path) !== registryFile);
+  const unclaimed = all.filter((f) => !tasks.has(f.path) && !DOCUMENTATION_FILE.test(f.path) && f.path !== USER_ALIASES_FILE && resolve(opts.rawDir, f.path) !== registryFile);
   opts.onUnclaimed?.(unclaimed.map((f) => f.path));
 
   const prov = new ProvinceIndex(provinces());
@@ -265,6 +285,8 @@ export async function ingestFiles(opts: IngestFilesOptions): Promise<FileOutcome
     opts.onFile?.(++done, ordered.length);
     return r;
   })));
+
+  checkYearHeaders(results.map((r) => r.file), ordered);
 
   const fresh: StagedValue[] = [];
   for (const r of results) if (r.values) for (const v of r.values) fresh.push(v);
@@ -278,6 +300,30 @@ export async function ingestFiles(opts: IngestFilesOptions): Promise<FileOutcome
     );
   }
   return results;
+}
+
+/** The year columns of an EPS export against the years the dated files give (yearbook editions, per-year files):
+ *  a header that starts later and ends later (or starts and ends earlier) than they do is their years moved —
+ *  a year header shifted by one puts every value under the next year. An export covering fewer years, or
+ *  reaching a year ahead of the latest edition, is accepted. Checked here, across files, on every run: the
+ *  ranges of files not read again come from their cached records. */
+function checkYearHeaders(files: IngestedFile[], tasks: FileTask[]): void {
+  const dated = tasks.flatMap((t) => t.reads.flatMap((r) => (r.year === null ? [] : [{ year: r.year, path: t.path }])));
+  if (dated.length === 0) return;
+  const earliest = dated.reduce((a, b) => (b.year < a.year ? b : a));
+  const latest = dated.reduce((a, b) => (b.year > a.year ? b : a));
+  const [from, to] = [earliest.year, latest.year];
+  for (const f of files) {
+    for (const h of f.year_headers ?? []) {
+      if ((h.first > from && h.last > to) || (h.first < from && h.last < to)) {
+        const shift = h.first - from;
+        throw new IngestError(
+          { file: f.path, sheet: h.sheet, cell: h.cell },
+          `expected the year columns to line up with the data years of the dated files, ${from} (${earliest.path}) to ${to} (${latest.path}); the header runs ${h.first}–${h.last}: shifted by ${shift > 0 ? '+' : ''}${shift} year${Math.abs(shift) === 1 ? '' : 's'}?`,
+        );
+      }
+    }
+  }
 }
 
 /** The one-value-per-region-year rule: the key of a staged value, and the error for its second occurrence

@@ -5,6 +5,15 @@
  */
 import * as XLSX from 'xlsx';
 import type { Cell } from './cells.ts';
+import type { CsvRecords } from './files.ts';
+
+/** A merged range, 0-based and inclusive. */
+export interface Merge {
+  r1: number;
+  c1: number;
+  r2: number;
+  c2: number;
+}
 
 export interface Table {
   file: string;          // relative to the raw dir
@@ -13,13 +22,22 @@ export interface Table {
   cols: number;
   get(r: number, c: number): Cell;
   /** merged range starting at (r, c), if any */
-  mergeAt(r: number, c: number): { r1: number; c1: number; r2: number; c2: number } | undefined;
+  mergeAt(r: number, c: number): Merge | undefined;
+  /** every merged range of the sheet (none in a CSV) */
+  merges: readonly Merge[];
   /** number of non-empty cells */
   cells(): number;
+  /** CSV only: the number of fields of record r and the line it starts on */
+  csv?: { fields(r: number): number; line(r: number): number };
 }
 
 export function address(r: number, c: number): string {
   return XLSX.utils.encode_cell({ r, c });
+}
+
+/** A1 range of a merge: "B12:B13". */
+export function rangeAddress(m: Merge): string {
+  return XLSX.utils.encode_range({ s: { r: m.r1, c: m.c1 }, e: { r: m.r2, c: m.c2 } });
 }
 
 export function columnIndex(letters: string): number {
@@ -35,17 +53,16 @@ export function sheetTable(file: string, sheet: string, ws: XLSX.WorkSheet): Tab
     rows = range.e.r + 1;
     cols = range.e.c + 1;
   }
-  const merges = new Map<number, { r1: number; c1: number; r2: number; c2: number }>();
-  for (const m of (ws['!merges'] ?? []) as XLSX.Range[]) {
-    merges.set(m.s.r * 16384 + m.s.c, { r1: m.s.r, c1: m.s.c, r2: m.e.r, c2: m.e.c });
-  }
+  const merges: Merge[] = ((ws['!merges'] ?? []) as XLSX.Range[]).map((m) => ({ r1: m.s.r, c1: m.s.c, r2: m.e.r, c2: m.e.c }));
+  const byStart = new Map<number, Merge>(merges.map((m) => [m.r1 * 16384 + m.c1, m]));
   return {
     file,
     sheet,
     rows,
     cols,
     get: (r, c) => data[r]?.[c],
-    mergeAt: (r, c) => merges.get(r * 16384 + c),
+    mergeAt: (r, c) => byStart.get(r * 16384 + c),
+    merges,
     cells: () => {
       let n = 0;
       for (const row of data) if (row) for (const cell of row) if (cell && cell.v !== undefined && cell.v !== '') n++;
@@ -54,7 +71,7 @@ export function sheetTable(file: string, sheet: string, ws: XLSX.WorkSheet): Tab
   };
 }
 
-export function csvTable(file: string, records: string[][]): Table {
+export function csvTable(file: string, { rows: records, lines }: CsvRecords): Table {
   let cols = 0;
   for (const r of records) cols = Math.max(cols, r.length);
   return {
@@ -67,10 +84,12 @@ export function csvTable(file: string, records: string[][]): Table {
       return v === undefined ? undefined : { t: 's', v };
     },
     mergeAt: () => undefined,
+    merges: [],
     cells: () => {
       let n = 0;
       for (const r of records) for (const v of r) if (v !== '') n++;
       return n;
     },
+    csv: { fields: (r) => records[r]?.length ?? 0, line: (r) => lines[r] ?? r + 1 },
   };
 }

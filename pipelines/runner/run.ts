@@ -12,13 +12,13 @@ import { STAGES } from '../stages.ts';
 import { combine, tableHash } from './fingerprint.ts';
 import { acquireLock } from './lock.ts';
 import { fingerprintParts, publishedHashes, rawInputs, readMeta, whyRun, writeJsonAtomic, type StageMeta } from './plan.ts';
-import { formatLine, versions, type RunRecord, type StageRecord } from './run-record.ts';
+import { formatLine, unchangedBuild, versions, type RunRecord, type StageRecord } from './run-record.ts';
 import { SideWork } from './side-work.ts';
 import { Handoff, type Stage, type StageContext, type StageReport } from './stage.ts';
 import { recoverSwap } from './swap.ts';
 import { faultPoint } from './faults.ts';
 
-export type { RunRecord, StageRecord } from './run-record.ts';
+export type { BuildChanges, RunRecord, StageRecord } from './run-record.ts';
 
 export interface PipelineOptions {
   rawDir: string;
@@ -31,6 +31,11 @@ export interface PipelineOptions {
   /** print which stages would run and why; change nothing */
   dryRun?: boolean;
   log?: (line: string) => void;
+  /** a progress bar for long stages when stdout is a terminal (default true) */
+  progress?: boolean;
+  /** called with the run's final record, also when the run fails (not when it cannot start: no raw folder, the
+   *  lock taken) */
+  onRecord?: (record: RunRecord) => void;
 }
 
 /** Settings no stage declares count for every stage. */
@@ -56,7 +61,7 @@ class Run {
   constructor(
     readonly record: RunRecord, readonly settings: PipelineSettings, readonly rawDir: string, readonly outDir: string,
     readonly stages: readonly Stage[], readonly db: StageDb | undefined, readonly side: StageDb | undefined,
-    readonly log: (line: string) => void,
+    readonly log: (line: string) => void, readonly progressBar: boolean,
   ) {
     this.cacheDir = join(outDir, '.cache');
     for (const s of stages) for (const t of s.outputs) this.producer.set(t, s);
@@ -117,7 +122,7 @@ export async function runPipeline(options: PipelineOptions): Promise<RunRecord> 
   await db?.run('SET threads = 1');
   // data tests, stage cache writes and log lines run on a second connection while the next stage runs
   const side = db ? await db.sideConnection() : undefined;
-  const run = new Run(record, settings, rawDir, outDir, STAGES.slice(0, upTo + 1), db, side, options.log ?? ((line) => process.stdout.write(line + '\n')));
+  const run = new Run(record, settings, rawDir, outDir, STAGES.slice(0, upTo + 1), db, side, options.log ?? ((line) => process.stdout.write(line + '\n')), options.progress ?? true);
 
   try {
     for (const stage of run.stages) await runStage(run, stage, dry);
@@ -128,6 +133,7 @@ export async function runPipeline(options: PipelineOptions): Promise<RunRecord> 
     const first = run.sideWork.error ?? (e as Error);
     record.status = 'failed';
     record.error = first.message;
+    delete record.changes; // nothing was published
     throw first;
   } finally {
     await run.sideWork.settle();
@@ -142,6 +148,7 @@ export async function runPipeline(options: PipelineOptions): Promise<RunRecord> 
         lock?.release();
       }
     }
+    options.onRecord?.(record);
   }
   return record;
 }
@@ -164,6 +171,8 @@ async function runStage(run: Run, stage: Stage, dry: boolean): Promise<void> {
     record.data_tests = meta!.data_tests;
     for (const o of meta!.outputs) run.hashes.set(o.table, o);
     run.metas.set(stage.name, meta!);
+    // the published files are the previous build's: nothing changed
+    if (stage.publishes && !dry) run.record.changes = unchangedBuild(meta!.report?.rows ?? null);
     run.say(`${stage.name.padEnd(10)} skipped (unchanged)`);
     return;
   }
@@ -256,7 +265,7 @@ function outputsIntact(run: Run, stage: Stage, meta: StageMeta | undefined): str
 async function runWithProgress(run: Run, stage: Stage, record: StageRecord): Promise<StageReport> {
   let bar: SingleBar | undefined;
   const progress = (done: number, total: number) => {
-    if (!process.stdout.isTTY || total < 2) return;
+    if (!run.progressBar || !process.stdout.isTTY || total < 2) return;
     if (!bar) {
       bar = new SingleBar({ format: `${stage.name.padEnd(10)} [{bar}] {value}/{total}`, clearOnComplete: true }, Presets.shades_classic);
       bar.start(total, 0);

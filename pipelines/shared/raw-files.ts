@@ -24,6 +24,10 @@ export interface RawFile {
 /** Files in the raw folder that document the data rather than feed the ingest stage. */
 export const DOCUMENTATION_FILE = /(^|\/)(TRUTH\.md|truth\.json|README[^/]*)$/i;
 
+/** The user's unit aliases (pipelines/harmonize/aliases.ts): read by the harmonize stage, not a data file of the
+ *  registry, but an input of the build like the registry itself. */
+export const USER_ALIASES_FILE = 'aliases.csv';
+
 const skippedName = (name: string) => name.startsWith('.') || name.startsWith('~$');
 
 function kindOf(st: Stats): string {

@@ -14,6 +14,7 @@ import { codeFingerprint } from '../runner/code-graph.ts';
 import { commitSwap, recoverSwap, removeStaleTemps } from '../runner/swap.ts';
 import { faultPoint } from '../runner/faults.ts';
 import { HARMONIZED_PARTS, type WarehousePart } from '../harmonize/handoff.ts';
+import { compareWithPrevious, writeChangesTable } from './changes.ts';
 
 /** Tables of the run's database that the warehouse keeps, with what they are for. */
 export const WAREHOUSE_TABLES: Record<string, string> = {
@@ -26,12 +27,14 @@ export const WAREHOUSE_TABLES: Record<string, string> = {
   quality_drops: 'cities dropped by the drop rule, with the reason',
   quality_coverage: 'per indicator and panel year: units, observed, imputed and missing cells, imputed share',
   quality_unit_slips: 'observed values a power of ten away from their own series (possible unit slips), with the raw cell',
+  quality_outside_units: 'printed units whose rows harmonize left out (自治州/盟/地区, province-administered county-level units, abolished units, merged predecessors after their last year, aliases.csv outside): file, unit as printed, code, years, rows, why', meta_user_aliases: 'the lines of the raw folder\u2019s aliases.csv used by this build and the rows each matched (mapping user)', quality_merge_gaps: 'merged cities (济南 with 莱芜): indicator-years left empty because a part had no row, and what became of them',
   derived: 'model variables in levels for every city (kept flag)',
   panel: 'the analysts\u2019 panel: kept city-years, model variables, heterogeneity groups, levels, winsorized copies',
   meta_catalogue: 'the variable catalogue used for this build',
   meta_settings: 'the settings of this build',
   meta_build: 'where the build came from; synthetic = true for the bundled generated sample',
   test_failures: 'rows that failed a data test of severity warn (an error stops the run)',
+  changes: 'what this build changed against the previous one: files added/removed/changed, settings, panel rows, revised cells (largest with their raw cells), cities newly kept or dropped',
 };
 
 export const PANEL_FILES = ['panel.parquet', 'panel.arrow'];
@@ -139,6 +142,11 @@ export async function writeWarehouse(ctx: StageContext): Promise<StageReport> {
       { key: 'synthetic', value: String(isSyntheticSample(ctx.rawDir)) },
     ]);
     await db.run('CREATE TABLE IF NOT EXISTS test_failures (stage VARCHAR, test VARCHAR, severity VARCHAR, row_json VARCHAR)');
+    // against the published warehouse, still the previous one until the swap
+    const previous = join(outDir, WAREHOUSE_FILE);
+    const changes = await compareWithPrevious(db, previous, existsSync(previous), settings);
+    await writeChangesTable(db, changes);
+    ctx.run.record.changes = changes;
     const parts = warehouseParts(ctx);
     // the tables are written on two connections at once (the machine has two cores): the large raw and clean
     // values (unless written early) on this one, the panel side on the other
@@ -283,7 +291,7 @@ function isSyntheticSample(rawDir: string): boolean {
 
 export const warehouseStage: Stage = {
   name: 'warehouse', does: 'write warehouse.duckdb, panel.parquet, panel.arrow atomically', module: import.meta.url,
-  inputs: ['dim_city', 'dim_province', 'stg_files', 'harmonized', 'clean_values', 'quality_imputations', 'quality_drops', 'quality_coverage', 'quality_unit_slips', 'derived', 'panel'],
+  inputs: ['dim_city', 'dim_province', 'stg_files', 'harmonized', 'clean_values', 'quality_imputations', 'quality_drops', 'quality_coverage', 'quality_unit_slips', 'derived', 'panel', 'quality_outside_units', 'meta_user_aliases', 'quality_merge_gaps'],
   outputs: [], settings: [], tests: [],
   publishes: [WAREHOUSE_FILE, ...PANEL_FILES],
   run: writeWarehouse,
@@ -291,7 +299,7 @@ export const warehouseStage: Stage = {
   // on a connection of their own
   early: {
     after: 'clean',
-    reads: ['harmonized', 'stg_files', 'dim_city', 'dim_province', 'clean_values', 'quality_imputations', 'quality_drops', 'quality_coverage', 'quality_unit_slips'],
+    reads: ['harmonized', 'stg_files', 'dim_city', 'dim_province', 'clean_values', 'quality_imputations', 'quality_drops', 'quality_coverage', 'quality_unit_slips', 'quality_outside_units', 'meta_user_aliases', 'quality_merge_gaps'],
     start(ctx, on) {
       const draft = startWarehouse(ctx, on, EARLY_TABLES);
       ctx.handoff.set(DRAFT, { draft, on, taken: false });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { chi2PValue, fPValue, normalPValue, tCritical, tPValue } from '../../econometrics/dist.ts';
+import { chi2PValue, fPValue, normalPValue, tCritical, tPValue, fCritical } from '../../econometrics/dist.ts';
 import { relErr, repoRoot } from './reference-helpers.ts';
 
 // R's upper tails (lower.tail = FALSE), far into the tails: test/fixtures/r/upper-tails.R → .json
@@ -47,5 +47,15 @@ describe('distributions', () => {
   it('F upper tails equal R pf(lower.tail = FALSE), not 1 − cdf', () => {
     for (const c of ref.f) expectTail(fPValue(c.f, c.df1, c.df2), c.p, `F=${c.f} df=(${c.df1}, ${c.df2})`);
     expect(fPValue(100, 1, 104)).toBeGreaterThan(1e-17);
+  });
+
+  it('F critical values equal R qf (values printed by R 4.2.2)', () => {
+    const cases: Array<[number, number, number, number]> = [
+      [0.95, 2, 104, 3.0837059484253455],
+      [0.95, 1, 1355, 3.8483307496068897],
+      [0.95, 4, 13, 3.1791170525401871],
+      [0.99, 3, 7, 8.4512850530799852],
+    ];
+    for (const [level, df1, df2, q] of cases) expect(Math.abs(fCritical(level, df1, df2) - q) / q).toBeLessThan(1e-12);
   });
 });

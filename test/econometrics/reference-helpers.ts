@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadFrame, type LoadedFrame } from '../../econometrics/io/load.ts';
-import { parseFormula } from '../../econometrics/formula.ts';
+import { formulaColumns, parseFormula } from '../../econometrics/formula.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = join(here, '..', '..');
@@ -36,13 +36,19 @@ export interface RefCase {
 export const reference: { cases: RefCase[]; plm_check: { formula: string; coefficients: Record<string, number> } } =
   JSON.parse(readFileSync(join(repoRoot, 'test', 'fixtures', 'r', 'reference.json'), 'utf8'));
 
-/** Load the columns a formula needs; for du2021 add grp = floor((cityno − 1)/15) as the R script does. */
-export async function frameFor(c: { data: string; formula: string; vcov: string; where?: string | null }): Promise<LoadedFrame> {
+/**
+ * Load the columns a formula needs (and `extra` numeric columns); for du2021 add grp = floor((cityno − 1)/15)
+ * as the R scripts do.
+ */
+export async function frameFor(
+  c: { data: string; formula: string; vcov: string; where?: string | null },
+  extra: string[] = [],
+): Promise<LoadedFrame> {
   const f = parseFormula(c.formula);
-  const feVars = f.fixedEffects.flat().filter((v) => v !== 'grp');
+  const columns = formulaColumns(f);
   const clusters = c.vcov.startsWith('cluster:') ? c.vcov.slice(8).split('+') : [];
-  const factors = [...new Set([...feVars, ...clusters.filter((v) => v !== 'grp')])];
-  const numeric = [f.depvar, ...f.exog, ...f.endog, ...f.instruments];
+  const factors = [...new Set([...columns.factors, ...clusters])].filter((v) => v !== 'grp');
+  const numeric = [...columns.numeric, ...extra];
   if (c.data === 'du2021') numeric.push('cityno');
   const frame = await loadFrame({ data: dataFiles[c.data], where: c.where ?? undefined }, [...new Set(numeric)], factors);
   if (c.data === 'du2021') {

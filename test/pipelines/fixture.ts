@@ -5,6 +5,8 @@ import { Handoff, type StageContext } from '../../pipelines/runner/stage.ts';
 import { join } from 'node:path';
 import { StageDb, type ColumnSpec } from '../../pipelines/shared/db.ts';
 import { clean } from '../../pipelines/clean/index.ts';
+import { USER_ALIAS_COLUMNS } from '../../pipelines/harmonize/index.ts';
+import { OUTSIDE_UNIT_COLUMNS } from '../../pipelines/harmonize/parts.ts';
 import { derive } from '../../pipelines/derive/index.ts';
 import { transform } from '../../pipelines/transform/index.ts';
 
@@ -76,6 +78,9 @@ export async function fixtureContext(
     { name: 'province_code', type: 'VARCHAR' }, { name: 'province', type: 'VARCHAR' }, { name: 'name', type: 'VARCHAR' },
     { name: 'region', type: 'VARCHAR' },
   ], PROVINCES);
+  // what harmonize reports besides its rows: nothing outside the universe, no user aliases, in the fixture
+  await db.createAndAppend('quality_outside_units', OUTSIDE_UNIT_COLUMNS, []);
+  await db.createAndAppend('meta_user_aliases', USER_ALIAS_COLUMNS, []);
   await db.createAndAppend('stg_files', [{ name: 'path', type: 'VARCHAR' }, { name: 'sha256', type: 'VARCHAR' }],
     [{ path: 'fixture.xlsx', sha256: '0'.repeat(64) }]);
   return {

@@ -10,13 +10,15 @@
  *   数据来源：EPS DATA                       footnote: end of the table
  *
  * Aggregate rows (全国) are skipped; in city sheets a row naming a province (not a municipality) is skipped too.
+ * The range of the year columns is reported (ctx.yearHeader) and checked against the years of the dated files
+ * (a year header shifted by one, pipelines/ingest/read.ts); merged cells among the rows read are refused.
  */
 import type { EpsSource } from '../../../schemas/sources.ts';
 import { RAW_INDICATORS } from '../../../schemas/indicators.ts';
 import { cellText, cleanName, cleanUnit, isAggregate, isFootnote, normLabel, parseCode, parseYear } from '../cells.ts';
 import { IngestError, shown } from '../errors.ts';
 import { address, type Table } from '../table.ts';
-import { checkUnit, checkYear, rowLead, valueAt, type AdapterContext } from '../common.ts';
+import { checkUnit, checkYear, MergedCells, rowLead, valueAt, type AdapterContext } from '../common.ts';
 
 const BLOCK_KEYS = ['指标名称', '指标', '单位', '频度', '数据来源', '来源'];
 
@@ -94,7 +96,11 @@ export function readEpsSheet(t: Table, src: EpsSource, ctx: AdapterContext): voi
     if (seenYear.has(y.year)) throw new IngestError(where(headerRow, y.col), `expected each year once in the header, ${y.year} is also in ${address(headerRow, seenYear.get(y.year)!)}`);
     seenYear.set(y.year, y.col);
   }
+  // compared with the years of the dated files once every file is read (a header shifted by one year)
+  const first = yearCols.reduce((a, b) => (b.year < a.year ? b : a));
+  ctx.yearHeader({ sheet: t.sheet, cell: address(headerRow, first.col), first: first.year, last: Math.max(...yearCols.map((y) => y.year)) });
 
+  const merged = new MergedCells(t, [nameCol, ...(codeCol >= 0 ? [codeCol] : []), ...yearCols.map((y) => y.col)], headerRow + 1);
   for (let r = headerRow + 1; r < t.rows; r++) {
     const lead = rowLead(t, r);
     if (lead === '') continue;
@@ -107,7 +113,10 @@ export function readEpsSheet(t: Table, src: EpsSource, ctx: AdapterContext): voi
       if (!pc.ok) throw new IngestError(where(r, codeCol), `expected a 6-digit region code, got ${shown(pc.text)}`);
       code = pc.code;
     }
-    if (name === '') throw new IngestError(where(r, nameCol), `expected a region name in a row with data, got ${nameCell ? shown(cellText(nameCell)) : 'an empty cell'}`);
+    if (name === '') {
+      merged.check(r); // a name merged down over the rows below: name the merge, not the empty cell
+      throw new IngestError(where(r, nameCol), `expected a region name in a row with data, got ${nameCell ? shown(cellText(nameCell)) : 'an empty cell'}`);
+    }
     if (isAggregate(name)) continue;
     const p = ctx.provinces.get(name);
     let provinceRaw: string | null = null;
@@ -121,6 +130,7 @@ export function readEpsSheet(t: Table, src: EpsSource, ctx: AdapterContext): voi
       if (!p) throw new IngestError(where(r, nameCol), `expected a province name in a provincial sheet, got ${shown(name)}`);
       provinceRaw = name;
     }
+    merged.check(r);
     for (const y of yearCols) {
       const v = valueAt(t, r, y.col, src.indicator);
       ctx.emit({

@@ -12,7 +12,7 @@ import type { LongSource } from '../../../schemas/sources.ts';
 import { cellText, cleanName, isAggregate, isFootnote, normLabel, parseCode, parseYear } from '../cells.ts';
 import { IngestError, shown } from '../errors.ts';
 import { address, type Table } from '../table.ts';
-import { checkUnit, checkYear, rowLead, valueAt, type AdapterContext } from '../common.ts';
+import { checkFieldCount, checkUnit, checkYear, MergedCells, rowLead, valueAt, type AdapterContext } from '../common.ts';
 
 export function readLongTable(t: Table, src: LongSource, ctx: AdapterContext): void {
   const sheetWhere = { file: t.file, sheet: t.sheet || undefined };
@@ -62,13 +62,20 @@ export function readLongTable(t: Table, src: LongSource, ctx: AdapterContext): v
   const codeCol = cols.get('code');
   const provCol = cols.get('province');
 
+  const readCols = [...cols.values()];
+  const merged = new MergedCells(t, readCols, headerRow + 1 + src.skip_after_header);
   for (let r = headerRow + 1 + src.skip_after_header; r < t.rows; r++) {
     const lead = rowLead(t, r);
     if (lead === '') continue;
     if (isFootnote(lead)) break;
+    checkFieldCount(t, r, headerRow);
     const name = cleanName(cellText(t.get(r, nameCol)));
-    if (name === '') throw new IngestError(where(r, nameCol), 'expected a region name, got an empty cell');
+    if (name === '') {
+      merged.check(r); // a name merged down over the rows below: name the merge, not the empty cell
+      throw new IngestError(where(r, nameCol), 'expected a region name, got an empty cell');
+    }
     if (isAggregate(name)) continue;
+    merged.check(r);
     const year = parseYear(t.get(r, yearCol));
     if (year === null) throw new IngestError(where(r, yearCol), `expected a 4-digit year, got ${shown(cellText(t.get(r, yearCol)))}`);
     checkYear(year, ctx, { sheet: t.sheet || undefined, cell: address(r, yearCol) });

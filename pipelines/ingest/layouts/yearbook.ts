@@ -12,14 +12,15 @@
  *   注：… / 资料来源：…                               footnotes: end of the table
  *
  * A short province name (河　北) is a province row unless the rows are already inside that province's block,
- * so the city 吉林 under the province row 吉林省/吉　林 stays a city.
+ * so the city 吉林 under the province row 吉林省/吉　林 stays a city. A year in a title row must be the file's
+ * (see checkTitleYear); merged cells among the city rows are refused.
  */
 import type { YearbookSource } from '../../../schemas/sources.ts';
 import { RAW_INDICATORS, type RawIndicator } from '../../../schemas/indicators.ts';
 import { cellText, cleanName, cleanUnit, isAggregate, isFootnote, normLabel } from '../cells.ts';
 import { IngestError, shown } from '../errors.ts';
 import { address, columnIndex, type Table } from '../table.ts';
-import { checkUnit, rowIsEmpty, valueAt, type AdapterContext } from '../common.ts';
+import { checkUnit, MergedCells, rowIsEmpty, valueAt, type AdapterContext } from '../common.ts';
 
 interface Column {
   indicator: RawIndicator;
@@ -84,6 +85,8 @@ export function readYearbookTable(t: Table, src: YearbookSource, ctx: AdapterCon
       throw new IngestError(where(headerRow, 0), `expected the label ${ind.labels.map(shown).join(' or ')} in header row ${headerRow + 1}, not found`);
     }
   }
+
+  checkTitleYear(t, headerRow, year, src);
 
   // 2. second header level: 全市 / 市辖区 under each label (merged span, else label column + empty neighbours)
   const scopeRow = headerRow + 1;
@@ -162,6 +165,7 @@ export function readYearbookTable(t: Table, src: YearbookSource, ctx: AdapterCon
 
   // 4. rows
   const valueCols = columns.map((c) => c.col);
+  const merged = new MergedCells(t, [nameCol, ...valueCols], dataStart);
   let province: string | null = null;
   let provinceShort: string | null = null;
   for (let r = dataStart; r < t.rows; r++) {
@@ -170,6 +174,7 @@ export function readYearbookTable(t: Table, src: YearbookSource, ctx: AdapterCon
     const name = cleanName(printed);
     if (name === '') {
       if (rowIsEmpty(t, r, valueCols)) continue;
+      merged.check(r); // a name merged down over the rows below: name the merge, not the empty cell
       throw new IngestError(where(r, nameCol), 'expected a city or province name in a row that has data, got an empty cell');
     }
     if (isFootnote(name)) break;
@@ -182,6 +187,7 @@ export function readYearbookTable(t: Table, src: YearbookSource, ctx: AdapterCon
       continue;
     }
     const provinceRaw = ctx.provinces.isMunicipality(name) ? name : province;
+    merged.check(r);
     for (const col of columns) {
       const v = valueAt(t, r, col.col, col.indicator);
       ctx.emit({
@@ -201,6 +207,33 @@ export function readYearbookTable(t: Table, src: YearbookSource, ctx: AdapterCon
         unit: col.unit,
         missing_marker: v.missing_marker,
       });
+    }
+  }
+}
+
+/** A year printed in a title row must be the file's: the data year ("综合经济（2014年）", "(2014)") or, next to
+ *  年鉴, the edition ("中国城市统计年鉴2015"). Two editions swapped or a file misnamed read the wrong year's
+ *  values under the right year otherwise. A title cell with several years (a range, a census year) is not
+ *  checked. */
+function checkTitleYear(t: Table, headerRow: number, year: number, src: YearbookSource): void {
+  const edition = year + src.edition_offset;
+  for (let r = 0; r < headerRow; r++) {
+    for (let c = 0; c < t.cols; c++) {
+      const cell = t.get(r, c);
+      if (!cell || cell.t !== 's') continue;
+      const text = String(cell.v).normalize('NFKC');
+      const years = [...text.matchAll(/(?<!\d)(?:19|20)\d{2}(?!\d)/g)];
+      if (years.length !== 1) continue;
+      const printed = Number(years[0][0]);
+      const at = years[0].index!;
+      const isEdition = /年鉴\s*$/.test(text.slice(0, at)) || /^\s*年?(鉴|版)/.test(text.slice(at + 4));
+      const where = { file: t.file, sheet: t.sheet, cell: address(r, c) };
+      if (isEdition && printed !== edition) {
+        throw new IngestError(where, `expected the edition ${edition} of the file name in the title, the title says edition ${printed} (${shown(String(cell.v))}): editions swapped or the file misnamed?`);
+      }
+      if (!isEdition && printed !== year) {
+        throw new IngestError(where, `expected the data year ${year} of edition ${edition} (the file name) in the title, the title says ${printed} (${shown(String(cell.v))}), the data year of edition ${printed + src.edition_offset}: editions swapped or the file misnamed?`);
+      }
     }
   }
 }

@@ -1,3 +1,4 @@
+import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,13 +12,13 @@ let csv = '';
 beforeAll(() => {
   // a small panel: 6 units × 5 years, a text column and a missing value
   const dir = mkdtempSync(join(tmpdir(), 'fe-cli-'));
-  const rows = ['unit,year,name,y,x,z'];
+  const rows = ['unit,year,name,y,x,z,x2,w'];
   for (let u = 1; u <= 6; u++)
     for (let t = 2010; t < 2015; t++) {
       const x = Math.sin(u * 7 + t);
       const z = Math.cos(u * 3 + t * 2);
       const y = 1 + 0.5 * x + 0.1 * u + 0.05 * (t - 2010) + 0.2 * Math.cos(u * t);
-      rows.push(`${u},${t},city${u},${u === 2 && t === 2011 ? '' : y.toFixed(6)},${x.toFixed(6)},${z.toFixed(6)}`);
+      rows.push(`${u},${t},city${u},${u === 2 && t === 2011 ? '' : y.toFixed(6)},${x.toFixed(6)},${z.toFixed(6)},${(2 + x).toFixed(6)},${1 + (u % 3)}`);
     }
   csv = join(dir, 'panel.csv');
   writeFileSync(csv, rows.join('\n') + '\n');
@@ -89,6 +90,43 @@ describe('cli fe', () => {
     const r = cli('fe', '--data', join(tmpdir(), 'does-not-exist.csv'), '--formula', 'y ~ x');
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/data file not found/);
+  });
+
+  it('formula terms, weights and Driscoll-Kraay from the command line (the loader reads the base columns)', () => {
+    const r = cli('fe', '--data', csv, '--formula', 'y ~ x*z + log(x2) + i(year) | unit', '--weights', 'w', '--vcov', 'dk:1', '--time', 'year', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(Object.keys(out.coefficients)).toEqual(['x', 'z', 'x:z', 'log(x2)', 'year::2011', 'year::2012', 'year::2013', 'year::2014', '_cons']);
+    expect(out.weights.variable).toBe('w');
+    expect(out.dropped).toEqual({ missing: 1, singletons: 0, zero_weight: 0 });
+    expect(out.vcov).toMatchObject({ type: 'dk', clusters: 5, driscoll_kraay: { time: 'year', lags: 1, periods: 5 } });
+    const noTime = cli('fe', '--data', csv, '--formula', 'y ~ x', '--vcov', 'dk:1');
+    expect(noTime.code).toBe(2);
+    expect(noTime.stderr.trim()).toMatch(/needs the period variable: give --time VAR/);
+  });
+
+  it('--na sets the missing-value codes of CSV input', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fe-na-'));
+    const file = join(dir, 'na.csv');
+    writeFileSync(file, 'u,y,x\n1,1,1\n1,2,2\n2,3,.\n2,5,4\n3,4,3\n3,6,5\n3,9,n/a\n');
+    const r = cli('fe', '--data', file, '--formula', 'y ~ x | u', '--na', '.,n/a', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).dropped.missing).toBe(2);
+    const text = cli('fe', '--data', file, '--formula', 'y ~ x | u');
+    expect(text.code).toBe(2);
+    expect(text.stderr).toMatch(/variable 'x' is not numeric/);
+  });
+
+  it('reads an Arrow IPC file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fe-arrow-'));
+    const arrow = join(dir, 'panel.arrow');
+    const units = [1, 1, 1, 2, 2, 2, 3, 3, 3];
+    const x = units.map((u, i) => Math.sin(i + u));
+    const y = x.map((v, i) => 2 * v + units[i] + 0.1 * Math.cos(i));
+    writeFileSync(arrow, tableToIPC(tableFromArrays({ unit: Int32Array.from(units), x: Float64Array.from(x), y: Float64Array.from(y) }), 'file'));
+    const r = cli('fe', '--data', arrow, '--formula', 'y ~ x | unit', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).nobs).toBe(9);
   });
 
   it('end to end: the CLI reproduces the R reference (cluster id also a fixed effect, hansen1999)', () => {

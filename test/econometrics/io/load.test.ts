@@ -1,8 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { loadFrame } from '../../../econometrics/io/load.ts';
+import { DEFAULT_NA, loadFrame } from '../../../econometrics/io/load.ts';
+import { InputError } from '../../../econometrics/errors.ts';
 
 describe('loadFrame (chunked reader)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'load-'));
@@ -40,5 +42,64 @@ describe('loadFrame (chunked reader)', () => {
     expect(f.numeric.amount.length).toBe(0);
     await expect(loadFrame({ data: csv }, ['name'])).rejects.toThrow(/variable 'name' is not numeric/);
     await expect(loadFrame({ data: csv, where: 'nosuch = 1' }, ['amount'])).rejects.toThrow(/query failed/);
+  });
+});
+
+describe('missing-value codes in CSV input', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'load-na-'));
+  const csv = join(dir, 'na.csv');
+  writeFileSync(csv, 'id,x,y,name\n1,NA,1.5,a\n2,.,-,b\n3,,2.5,NA\n4,-2,.,c\n');
+
+  it('reads NA, ., an empty cell and - as missing by default (and -2 as a number)', async () => {
+    expect(DEFAULT_NA).toEqual(['NA', '.', '', '-']);
+    const f = await loadFrame({ data: csv }, ['x', 'y'], ['name']);
+    expect(Array.from(f.numeric.x)).toEqual([NaN, NaN, NaN, -2]);
+    expect(Array.from(f.numeric.y)).toEqual([1.5, NaN, 2.5, NaN]);
+    expect(f.factors.name.levels).toEqual(['a', 'b', 'c']);
+    expect(Array.from(f.factors.name.codes)).toEqual([0, 1, -1, 2]);
+  });
+
+  it('takes another list of codes: then NA is text and the column is not numeric', async () => {
+    await expect(loadFrame({ data: csv, na: [''] }, ['x'])).rejects.toThrow(/variable 'x' is not numeric/);
+    const f = await loadFrame({ data: csv, na: ['NA', '.', '', '-'] }, ['x']);
+    expect(f.nrows).toBe(4);
+  });
+});
+
+describe('Arrow IPC input (read with apache-arrow)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'load-arrow-'));
+  const table = tableFromArrays({
+    id: Int32Array.from([3, 1, 2, 1]),
+    year: Int32Array.from([2001, 2001, 2002, 2002]),
+    x: Float64Array.from([1.5, NaN, 2.5, 4]),
+    name: ['b', null, 'a', 'b'],
+  });
+  const file = join(dir, 'panel.arrow');
+  writeFileSync(file, tableToIPC(table, 'file'));
+  const stream = join(dir, 'panel.ipc');
+  writeFileSync(stream, tableToIPC(table, 'stream'));
+
+  it('loads numeric and factor columns with --where, from the file and the stream format', async () => {
+    for (const path of [file, stream]) {
+      const f = await loadFrame({ data: path, where: 'year = 2002 OR id = 3' }, ['x', 'id'], ['year', 'name']);
+      expect(f.nrows).toBe(3);
+      expect(Array.from(f.numeric.x)).toEqual([1.5, 2.5, 4]);
+      expect(Array.from(f.numeric.id)).toEqual([3, 2, 1]);
+      expect(f.factors.year.levels).toEqual(['2001', '2002']);
+      expect(f.factors.name.levels).toEqual(['a', 'b']);
+      expect(Array.from(f.factors.name.codes)).toEqual([1, 0, 1]);
+    }
+    const all = await loadFrame({ data: file }, ['x'], ['name']);
+    expect(Number.isNaN(all.numeric.x[1])).toBe(true);
+    expect(all.factors.name.codes[1]).toBe(-1);
+    await expect(loadFrame({ data: file }, ['name'])).rejects.toThrow(/variable 'name' is not numeric/);
+    await expect(loadFrame({ data: file }, ['nosuch'])).rejects.toThrow(/unknown variable 'nosuch'/);
+  });
+
+  it('a file that is not Arrow is an input error, not a stack trace', async () => {
+    const bad = join(dir, 'bad.arrow');
+    writeFileSync(bad, 'not arrow at all');
+    await expect(loadFrame({ data: bad }, ['x'])).rejects.toThrow(InputError);
+    await expect(loadFrame({ data: bad }, ['x'])).rejects.toThrow(/cannot read .*bad\.arrow as an Arrow IPC file/);
   });
 });

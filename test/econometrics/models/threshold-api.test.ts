@@ -77,6 +77,8 @@ describe('fitThreshold', () => {
     await expect(fitThreshold(frame, { ...base, trim: [0.7] })).rejects.toBeInstanceOf(InputError);
     await expect(fitThreshold(frame, { ...base, formula: 'y x1 firm' })).rejects.toThrow(/formula does not parse/);
     await expect(fitThreshold(frame, { ...base, thresholds: 4 })).rejects.toBeInstanceOf(InputError);
+    await expect(fitThreshold(frame, { ...base, formula: 'y ~ log(x1) | firm' })).rejects.toThrow(/plain variables .*log\(x1\)/);
+    await expect(fitThreshold(frame, { ...base, vcov: 'dk:2:year' })).rejects.toThrow(/Driscoll–Kraay .* not available for the threshold model/);
   });
 
   it('rejects an infinite regressor or threshold variable instead of dropping the rows', async () => {

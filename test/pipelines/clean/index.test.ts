@@ -51,7 +51,8 @@ describe('clean', () => {
     report = await clean(ctx);
     expect(report.tables.clean_kept).toBe(2);
     const drops = await ctx.db.rows<{ city_code: string; reason: string }>('SELECT city_code, reason FROM quality_drops');
-    expect(drops).toEqual([{ city_code: '370200', reason: 'ai_firms missing in 2011' }]);
+    // the reason names the raw gap (2012 was carried, 2011 could not be), not only what was left after filling
+    expect(drops).toEqual([{ city_code: '370200', reason: 'ai_firms missing in 2011,2012' }]);
     ctx.db.close();
 
     ctx = await fixtureContext(gap([2011, 2012]), { edgeCarry: 2 });
@@ -107,7 +108,8 @@ describe('clean', () => {
       ...rows.find((r) => r.indicator === 'gdp' && r.city_code === '370100' && r.year === year)!,
       name_raw: '莱芜', code_raw: '371200', cell: `Z${year}`, value, mapping: 'merged',
     });
-    ctx = await fixtureContext([...rows, part(2011, 1000), part(2012, null)]);
+    // 莱芜 in every gdp year (a year without its row is a merge gap: test/pipelines/clean/merge-gaps.test.ts)
+    ctx = await fixtureContext([...rows, part(2011, 1000), part(2012, null), part(2013, 1000), part(2014, 1000)]);
     await clean(ctx);
     expect((await valueOf(ctx, '370100', 2011, 'gdp')).value).toBeCloseTo(baseValue('gdp', 0, 2011) + 1000, 6);
     // 2012: half a city is not the city — missing, then interpolated from its neighbours

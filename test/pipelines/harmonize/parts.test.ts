@@ -48,7 +48,7 @@ describe('harmonize', () => {
     expect([by('北京市', 2015).city_code, by('北京市', 2015).mapping]).toEqual(['110000', 'province']);
     expect([by('广西壮族自治区', 2015).city_code, by('广西壮族自治区', 2015).mapping]).toEqual(['450000', 'province']);
     expect(by('石家庄市', 2015).scope).toBe('市辖区');
-    expect(counts).toEqual({ exact: 5, code: 1, alias: 2, renamed: 0, merged: 2, province: 2, dropped: 1 });
+    expect(counts).toEqual({ exact: 5, code: 1, alias: 2, renamed: 0, merged: 2, province: 2, user: 0, dropped: 1, outside: 0 });
 
     const dropped = events.filter((e) => e.action === 'dropped');
     expect(dropped).toHaveLength(1);

@@ -170,11 +170,22 @@ describe('resolveCity: errors', () => {
 });
 
 describe('resolveCity: province disambiguation', () => {
-  it('no two units of the reference share a name, so the province is a consistency check', () => {
+  it('no official name means two units of one province in the same year, so the province is a consistency check', () => {
     const idx = cityIndex();
-    for (const [name, forms] of idx.byNormName) {
-      expect(new Set(forms.map((f) => f.target)).size, name).toBe(1);
+    const valid = (f: (typeof idx.forms)[number], y: number) => (f.first_year ?? 0) <= y && y <= (f.last_year ?? 9999);
+    for (let year = 1990; year <= 2024; year++) {
+      for (const [name, forms] of idx.byName) {
+        const byProvince = new Map<string, Set<string>>();
+        for (const f of forms.filter((f) => valid(f, year))) byProvince.set(f.province_code, (byProvince.get(f.province_code) ?? new Set()).add(f.target));
+        for (const [province, targets] of byProvince) expect(targets.size, `${name} in ${province}, ${year}`).toBe(1);
+      }
     }
+    // and no two cities of the panel share a name, even without their suffix
+    const cityNames = new Map<string, Set<string>>();
+    for (const f of idx.forms.filter((f) => f.kind === 'canonical')) {
+      for (const n of f.names) cityNames.set(normalizeName(n), (cityNames.get(normalizeName(n)) ?? new Set()).add(f.target));
+    }
+    for (const [name, targets] of cityNames) expect(targets.size, name).toBe(1);
   });
   // a universe with two cities called 伊春 (the real one in 黑龙江 and a fictitious one in 江西)
   const base = loadCityRecords();

@@ -247,6 +247,78 @@ describe('unsafe or broken files', () => {
   });
 });
 
+describe('structure checks', () => {
+  const csvHead = '城市代码,城市名称,年份,人工智能企业数\n';
+
+  it('a CSV record with more or fewer fields than the header names its line', async () => {
+    const e1 = await failure([{ path: 'v/ai.csv', data: `${csvHead}110000,北京市,2015,1\n130100,石家庄市,2015,1,101\n` }], [long]);
+    expect(e1.message).toBe('ingest: file v/ai.csv, cell line 3: expected 4 fields as in the header (line 1), got 5: an unquoted comma inside a field, e.g. a number written 1,101?');
+    const e2 = await failure([{ path: 'v/ai.csv', data: `${csvHead}110000,北京市,2015\n` }], [long]);
+    expect(e2).toMatchObject({ cell: 'line 2' });
+    expect(e2.expected).toMatch(/expected 4 fields .*got 3: a short or truncated line/);
+    // the line, not the record: a quoted field spanning two lines comes before
+    const e3 = await failure([{ path: 'v/ai.csv', data: `${csvHead}110000,"北京\n市",2015,1\n130100,石家庄市,2015\n` }], [long]);
+    expect(e3).toMatchObject({ cell: 'line 4' });
+    // blank lines and a footer line of another width end or sit outside the data
+    const ok = await run([{ path: 'v/ai.csv', data: `${csvHead}110000,北京市,2015,1\n\n数据来源：某数据库\n` }], [long]);
+    expect(ok.values).toHaveLength(1);
+  });
+
+  it('an EPS year header moved against the years of the yearbook editions (shifted by one)', async () => {
+    const editions = [ybFile([...header, ['石家庄', 1, 2]], '财政', 'yb/年鉴2012.xlsx'), ybFile([...header, ['石家庄', 1, 2]], '财政', 'yb/年鉴2013.xlsx')];
+    const epsFile = (years: number[]) => ({ path: 'eps/x.xlsx', data: xlsx({ S: epsRows(years, ['110000', '北京市', ...years.map(() => 1)]) }) });
+    const e = await failure([...editions, epsFile([2012, 2013])], [yb, eps]);
+    expect(e.message).toBe('ingest: file eps/x.xlsx, sheet S, cell C3: expected the year columns to line up with the data years of the dated files, 2011 (yb/年鉴2012.xlsx) to 2012 (yb/年鉴2013.xlsx); the header runs 2012–2013: shifted by +1 year?');
+    // fewer years than the editions, or a year ahead of the latest edition: accepted
+    for (const years of [[2012], [2011, 2012, 2013]]) {
+      const { values } = await run([...editions, epsFile(years)], [yb, eps]);
+      expect(values.filter((v) => v.layout === 'eps').map((v) => v.year)).toEqual(years);
+    }
+  });
+
+  it('a yearbook title naming another year or edition than the file name', async () => {
+    const e1 = await failure([ybFile([['财政（2015年）'], ...header, ['石家庄', 1, 2]])], [yb]);
+    expect(e1.message).toBe("ingest: file yb/年鉴2015.xlsx, sheet 财政, cell A1: expected the data year 2014 of edition 2015 (the file name) in the title, the title says 2015 ('财政（2015年）'), the data year of edition 2016: editions swapped or the file misnamed?");
+    const e2 = await failure([ybFile([['中国城市统计年鉴２０１６'], ...header, ['石家庄', 1, 2]])], [yb]);
+    expect(e2.expected).toMatch(/^expected the edition 2015 of the file name in the title, the title says edition 2016/);
+    // the right year or edition, or a title with several years, is accepted
+    for (const title of ['财政（2014年）', '中国城市统计年鉴2015', '2010–2014年']) {
+      const { values } = await run([ybFile([[title], ...header, ['石家庄', 1, 2]])], [yb]);
+      expect(values.map((v) => v.value)).toEqual([2]);
+    }
+  });
+
+  it('two visible sheets matching the registered name; a hidden stale copy; only a hidden match', async () => {
+    const two = xlsx({ 财政: [...header, ['石家庄', 1, 2]], '财　政': [...header, ['石家庄', 1, 3]] });
+    const e1 = await failure([{ path: 'yb/年鉴2015.xlsx', data: two }], [yb]);
+    expect(e1.expected).toBe("expected one sheet '财政' (source 'yb'), found 2 whose names differ only in spaces or brackets: '财政', '财　政'; remove or rename all but one");
+    const hiddenStale = xlsx({ 财政: [...header, ['石家庄', 1, 2]], '财　政': [...header, ['石家庄', 1, 3]] }, (wb) => XLSX.utils.book_set_sheet_visibility(wb, '财政', 1));
+    const { values } = await run([{ path: 'yb/年鉴2015.xlsx', data: hiddenStale }], [yb]);
+    expect(values.map((v) => [v.sheet, v.value])).toEqual([['财　政', 3]]);
+    const onlyHidden = xlsx({ 其他: [['x']], 财政: [...header, ['石家庄', 1, 2]] }, (wb) => XLSX.utils.book_set_sheet_visibility(wb, '财政', 2));
+    const e2 = await failure([{ path: 'yb/年鉴2015.xlsx', data: onlyHidden }], [yb]);
+    expect(e2).toMatchObject({ sheet: '财政' });
+    expect(e2.expected).toMatch(/expected a visible sheet '财政' \(source 'yb'\), the only match is hidden/);
+  });
+
+  it('merged cells among the data rows name the range; merged titles and headers are fine', async () => {
+    const merged = (ranges: string[], rows: unknown[][]) => xlsx({ 财政: rows }, (wb) => {
+      wb.Sheets.财政['!merges'] = ranges.map((r) => XLSX.utils.decode_range(r));
+    });
+    const rows = [['财政'], ...header, ['石家庄', 1, 2], ['唐山', 3, null], ['注：…']];
+    const e1 = await failure([{ path: 'yb/年鉴2015.xlsx', data: merged(['C6:C7'], rows) }], [yb]);
+    expect(e1.message).toBe('ingest: file yb/年鉴2015.xlsx, sheet 财政, cell C6:C7: expected one value per cell in the data block, got merged cells (a merged cell is read as one value and empty cells): unmerge them and fill every cell');
+    const e2 = await failure([{ path: 'yb/年鉴2015.xlsx', data: merged(['A6:A7'], [['财政'], ...header, ['石家庄', 1, 2], [null, 3, 4]]) }], [yb]);
+    expect(e2).toMatchObject({ cell: 'A6:A7' });
+    const e3 = await failure([{ path: 'eps/x.xlsx', data: xlsx({ S: [...epsRows([2011, 2012], ['110000', '北京市', 1, 2]), ['130100', '石家庄市', 3, 4]] }, (wb) => {
+      wb.Sheets.S['!merges'] = [XLSX.utils.decode_range('C4:D4')];
+    }) }], [eps]);
+    expect(e3).toMatchObject({ sheet: 'S', cell: 'C4:D4' });
+    const { values } = await run([{ path: 'yb/年鉴2015.xlsx', data: merged(['A1:C1', 'A2:A3', 'A8:C8'], rows) }], [yb]);
+    expect(values.map((v) => v.value)).toEqual([2, null]);
+  });
+});
+
 describe('registry errors', () => {
   it('an unknown indicator or a duplicate id is refused with the field path', async () => {
     await expect(run([], [{ ...yb, indicators: [{ indicator: 'gdpp' as never, labels: ['x'] }] }])).rejects.toThrow(/sources\.0\.indicators\.0\.indicator/);

@@ -57,14 +57,14 @@ async function killAt(point: string): Promise<void> {
 }
 
 describe('a run killed at any moment', () => {
-  it('two runs on one folder: the second exits 2 with one line and changes nothing; the lock of the killed one is recovered', async () => {
+  it('two runs on one folder: the second exits 3 with one line and changes nothing; the lock of the killed one is recovered', async () => {
     const first = startCli(['--raw', rawB, '--out', out, '--full']);
     expect(await waitForOutput(first, /^ingest /m)).toBe(true);
     first.child.kill('SIGSTOP'); // alive and holding the lock, for as long as the second run takes to start
     const results = readFileSync(join(out, 'run_results.json'));
     try {
       const second = runCli(['--raw', rawA, '--out', out]);
-      expect(second.status).toBe(2);
+      expect(second.status).toBe(3);
       expect(second.stderr).toMatch(new RegExp(
         `^error: another pipeline run \\(pid ${first.child.pid}, started [0-9T:.Z-]+\\) is building .+; wait for it to finish \\(lock file .+\\.lock\\)\\n$`));
       expect(second.stdout).toBe('');

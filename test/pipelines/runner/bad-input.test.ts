@@ -137,7 +137,8 @@ describe('layout problems: refused, warehouse untouched', () => {
     editSheet(YB(2016), '2-7 综合经济', (ws) => { ws[`A${rowOf(ws, '石家庄')}`] = { t: 's', v: '火星' }; });
     const r = runCli(['--raw', raw, '--out', out]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(new RegExp(`^error: file ${YB(2016)}, sheet 2-7 综合经济, cell B\\d+, year 2015: .*unknown city '火星'.*\\n$`));
+    // every unit that cannot be placed, listed in one line (here one): file, sheet, cell, the name as printed
+    expect(r.stderr).toMatch(new RegExp(`^error: 1 printed unit the project cannot place.*${YB(2016)}.*2-7 综合经济.*B\\d+.*火星.*\\n$`));
     expect(r.stderr.split('\n')).toHaveLength(2);
     expect(warehouseFiles(out)).toEqual(before);
   });
@@ -179,6 +180,70 @@ describe('layout problems: refused, warehouse untouched', () => {
     copyFileSync(join(raw, YB(2016)), path(YB(2031)));
     expect(await refused()).toBe(
       `ingest: file ${YB(2031)}: expected a data year within the registry range 2011–2023 of source 'yearbook-population-land', the file name says edition 2031 (data year 2030)`);
+  });
+});
+
+describe('structure checks: refused, warehouse untouched', () => {
+  /** The vendor CSV as lines (UTF-8 with BOM, CRLF), one line changed by `edit`; returns that line's number. */
+  const editCsvLine = (find: RegExp, edit: (line: string) => string): number => {
+    const lines = readFileSync(path(VENDOR), 'utf8').split('\r\n');
+    const i = lines.findIndex((l) => find.test(l));
+    lines[i] = edit(lines[i]);
+    writeFileSync(path(VENDOR), lines.join('\r\n'));
+    return i + 1;
+  };
+
+  it('a CSV row with more fields than the header (an unquoted 1,101) names the line', async () => {
+    const line = editCsvLine(/^110000,北京市,北京市,2012,\d+,/, (l) => l.replace(/,2012,\d+,/, ',2012,1,101,'));
+    expect(await refused()).toBe(
+      `ingest: file ${VENDOR}, cell line ${line}: expected 6 fields as in the header (line 1), got 7: an unquoted comma inside a field, e.g. a number written 1,101?`);
+  });
+
+  it('a CSV row with fewer fields than the header names the line', async () => {
+    const line = editCsvLine(/^130100,石家庄市,河北省,2015,/, (l) => l.replace(/,工商注册$/, ''));
+    expect(await refused()).toBe(
+      `ingest: file ${VENDOR}, cell line ${line}: expected 6 fields as in the header (line 1), got 5: a short or truncated line?`);
+  });
+
+  it('an EPS year header shifted by one (2012–2023 over the data of 2011–2022): names the header and the editions', async () => {
+    editSheet(PATENTS, '专利授权数', (ws) => {
+      for (const [a, c] of cells(ws)) if (/^[C-Z]6$/.test(a) && typeof c.v === 'number') ws[a] = { t: 'n', v: c.v + 1 };
+    });
+    expect(await refused()).toBe(
+      `ingest: file ${PATENTS}, sheet 专利授权数, cell C6: expected the year columns to line up with the data years of the dated files, 2011 (${YB(2012)}) to 2022 (${YB(2023)}); the header runs 2012–2023: shifted by +1 year?`);
+  });
+
+  it('two yearbook editions swapped: the title year of the sheets names both editions', async () => {
+    const a = readFileSync(path(YB(2016)));
+    writeFileSync(path(YB(2016)), readFileSync(path(YB(2017))));
+    writeFileSync(path(YB(2017)), a);
+    expect(await refused()).toBe(
+      `ingest: file ${YB(2016)}, sheet 2-1 人口与土地, cell A2: expected the data year 2015 of edition 2016 (the file name) in the title, the title says 2016 ('Population and Land Area (2016)'), the data year of edition 2017: editions swapped or the file misnamed?`);
+  });
+
+  it('a second visible sheet whose name differs only in spaces from the registered one', async () => {
+    editWorkbook(path(YB(2016)), (wb) => {
+      XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet([['城市', '地区生产总值']]), '2-7综合经济');
+    });
+    expect(await refused()).toBe(
+      `ingest: file ${YB(2016)}: expected one sheet '2-7 综合经济' (source 'yearbook-economy'), found 2 whose names differ only in spaces or brackets: '2-7 综合经济', '2-7综合经济'; remove or rename all but one`);
+  });
+
+  it('the registered sheet only as a hidden sheet', async () => {
+    editWorkbook(path(YB(2016)), (wb) => XLSX.utils.book_set_sheet_visibility(wb, '2-20 教育', 1));
+    expect(await refused()).toBe(
+      `ingest: file ${YB(2016)}, sheet 2-20 教育: expected a visible sheet '2-20 教育' (source 'yearbook-education'), the only match is hidden (hidden sheets are never read: unhide it if it is the current table)`);
+  });
+
+  it('cells merged vertically inside the data block name the range', async () => {
+    let range = '';
+    editSheet(YB(2016), '2-7 综合经济', (ws) => {
+      const r = rowOf(ws, '石家庄');
+      range = `B${r}:B${r + 1}`;
+      ws['!merges'] = [...(ws['!merges'] ?? []), XLSX.utils.decode_range(range)];
+    });
+    expect(await refused()).toBe(
+      `ingest: file ${YB(2016)}, sheet 2-7 综合经济, cell ${range}: expected one value per cell in the data block, got merged cells (a merged cell is read as one value and empty cells): unmerge them and fill every cell`);
   });
 });
 
@@ -321,6 +386,13 @@ describe('accepted by design: converted, the panel equals the uncorrupted build'
     const lines = csv.split(/\r?\n/);
     const withExtra = lines.map((l, i) => (l === '' ? l : `${l},${i === 0 ? '备注' : '无'}`)).join('\n');
     writeFileSync(path(VENDOR), encodeGbk(withExtra));
+    // 10. a hidden stale copy of a table next to the current one, its name differing in spaces: never read
+    editWorkbook(path(YB(2014)), (wb) => {
+      const stale = XLSX.utils.aoa_to_sheet(XLSX.utils.sheet_to_json<unknown[]>(wb.Sheets['2-7 综合经济'], { header: 1, raw: true, defval: null })
+        .map((row) => row.map((v) => (typeof v === 'number' ? v * 2 : v))));
+      XLSX.utils.book_append_sheet(wb, stale, '2-7  综合经济');
+      XLSX.utils.book_set_sheet_visibility(wb, '2-7  综合经济', 1);
+    });
     try {
       run = await runPipeline({ rawDir: raw, outDir: accOut, log: () => {} });
     } catch (e) {
@@ -407,6 +479,18 @@ describe('accepted by design: converted, the panel equals the uncorrupted build'
     expect(Number(r.n)).toBe(0);
   });
 
+  it('a hidden stale copy of a table is not read: the visible sheet is', async () => {
+    built();
+    const rows = await queryWarehouse<{ sheet: string; n: bigint }>(accOut,
+      `SELECT sheet, count(*) n FROM w.stg_values WHERE file = '${YB(2014)}' AND indicator = 'gdp' GROUP BY sheet`);
+    expect(rows.map((r) => r.sheet)).toEqual(['2-7 综合经济']);
+    // and its values are those of the uncorrupted build
+    const q = `SELECT count(*) n, sum(hash(cell, value, city_code, year)) h FROM w.stg_values WHERE file = '${YB(2014)}'`;
+    const [a] = await queryWarehouse<{ n: bigint; h: bigint }>(accOut, q);
+    const [b] = await queryWarehouse<{ n: bigint; h: bigint }>(out, q);
+    expect(a).toEqual(b);
+  });
+
   it('an extra column in an EPS export is ignored', async () => {
     built();
     const q = `SELECT count(*) n, sum(hash(cell, value, city_code, year)) h FROM w.stg_values WHERE file = '${EXPRESS}'`;
@@ -440,5 +524,92 @@ describe('accepted by design: converted, the panel equals the uncorrupted build'
 
   it('the accepted build left the first warehouse untouched (separate folder)', () => {
     expect(warehouseFiles(out)).toEqual(before);
+  });
+});
+
+describe('unit slips: flagged in quality_unit_slips with the raw cell; an error under unitSlips \'error\'', () => {
+  // One build (into a copy of the baseline folder) with a whole year's population typed in 人 under the 万人 units
+  // row (edition 2016 = data year 2015), and 北京's row of the economy sheet typed in 亿元 under 万元 (edition 2018
+  // = data year 2017); then the same files under unitSlips: 'error'. (北京's GDP cell alone in 亿元 would already stop
+  // the run at the transform stage's range test: its secondary share would exceed 1.)
+  let slipOut: string;
+  let run: RunRecord | undefined;
+  let error: Error | undefined;
+  let strictError: Error | undefined;
+  let afterWarn: Record<string, string | null>;
+  const at: Record<string, string> = {};
+  const num = (v: unknown) => (typeof v === 'number' ? v : Number(String(v).normalize('NFKC').replace(/[,\s]/g, '')));
+
+  beforeAll(async () => {
+    slipOut = mkdtempSync(join(tmpdir(), 'bad-slips-'));
+    cpSync(out, slipOut, { recursive: true });
+    editSheet(YB(2016), '2-1 人口与土地', (ws) => {
+      at.shijiazhuang = `B${rowOf(ws, '石家庄')}`;
+      for (const [a, c] of cells(ws)) {
+        // population: 全市 (B) and 市辖区 (C); the units row (5) still says 万人
+        if (/^[BC]\d+$/.test(a) && Number(a.slice(1)) > 5 && String(c.v).trim() !== '' && Number.isFinite(num(c.v))) ws[a] = { t: 'n', v: num(c.v) * 10_000 };
+      }
+    });
+    editSheet(YB(2018), '2-7 综合经济', (ws) => {
+      const r = rowOf(ws, '北京');
+      at.beijing = `${r}`;
+      for (const col of 'BCDEF') ws[`${col}${r}`] = { t: 'n', v: num(ws[`${col}${r}`].v) / 10_000 };
+    });
+    try {
+      run = await runPipeline({ rawDir: raw, outDir: slipOut, log: () => {} });
+    } catch (e) {
+      error = e as Error;
+    }
+    afterWarn = warehouseFiles(slipOut);
+    try {
+      await runPipeline({ rawDir: raw, outDir: slipOut, settings: { unitSlips: 'error' }, log: () => {} });
+    } catch (e) {
+      strictError = e as Error;
+    }
+    for (const f of touched) copyFileSync(join(SAMPLE_RAW, f), join(raw, f));
+    touched.clear();
+  });
+
+  afterAll(() => {
+    if (slipOut) rmSync(slipOut, { recursive: true, force: true });
+  });
+
+  const slips = async (where: string) => {
+    expect(error?.message).toBeUndefined();
+    expect(run!.status).toBe('success');
+    return queryWarehouse<{ city_code: string; year: number; indicator: string; power_of_ten: number; file: string; sheet: string; cell: string }>(slipOut,
+      `SELECT city_code, year, indicator, power_of_ten, file, sheet, cell FROM w.quality_unit_slips WHERE ${where} ORDER BY indicator, city_code`);
+  };
+
+  it('warn (default): the build succeeds and the clean stage\'s line counts the slips', () => {
+    expect(error?.message).toBeUndefined();
+    const clean = run!.stages.find((s) => s.stage === 'clean')!;
+    expect(clean.report!.detail).toMatch(/; \d+ possible unit slips \(quality_unit_slips\)/);
+    expect(clean.data_tests.find((t) => t.name === 'clean_unit_slips')).toMatchObject({ status: 'warn' });
+  });
+
+  it('a whole year of population in 人 under 万人: every city of that year, 10^4 off, at its cell of the edition', async () => {
+    const rows = await slips("indicator = 'population'");
+    expect(rows.length).toBeGreaterThan(250);
+    expect(rows.every((r) => r.year === 2015 && r.power_of_ten === 4 && r.file === YB(2016) && r.sheet === '2-1 人口与土地' && /^B\d+$/.test(r.cell))).toBe(true);
+    expect(rows.find((r) => r.city_code === '130100')).toMatchObject({ cell: at.shijiazhuang });
+  });
+
+  it('one city\'s GDP row in 亿元 under 万元: its four GDP cells, 10^-4 off', async () => {
+    const rows = await slips("indicator LIKE 'gdp%'");
+    expect(rows.map((r) => [r.indicator, r.city_code, r.year, r.power_of_ten, r.file, r.sheet, r.cell])).toEqual([
+      ['gdp', '110000', 2017, -4, YB(2018), '2-7 综合经济', `B${at.beijing}`],
+      ['gdp_primary', '110000', 2017, -4, YB(2018), '2-7 综合经济', `D${at.beijing}`],
+      ['gdp_secondary', '110000', 2017, -4, YB(2018), '2-7 综合经济', `E${at.beijing}`],
+      ['gdp_tertiary', '110000', 2017, -4, YB(2018), '2-7 综合经济', `F${at.beijing}`],
+    ]);
+  });
+
+  it('unitSlips: \'error\' stops the run at the first slip, naming its cell; the warehouse stays as it was', () => {
+    expect(strictError?.message).toMatch(new RegExp(
+      `^file ${YB(2018)}, sheet 2-7 综合经济, cell B${at.beijing}, variable gdp: expected a value near \\d+ \\(its series within two years\\), found [\\d.]+: 10\\^-4 off, a unit slip\\?`));
+    expect(strictError!.message).not.toMatch(/[\r\n]/);
+    expect(warehouseFiles(slipOut)).toEqual(afterWarn);
+    expect(JSON.parse(readFileSync(join(slipOut, 'run_results.json'), 'utf8'))).toMatchObject({ status: 'failed', error: strictError!.message });
   });
 });
