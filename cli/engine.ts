@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { InputError } from '../econometrics/io/load.ts';
+import { InputError } from '../econometrics/errors.ts';
 import { strictCommand } from './option-parsers.ts';
 
 const program = new Command();

@@ -1,8 +1,7 @@
 // `cli iv`: IV (2SLS, LIML or Fuller) with fixed effects on a data file or warehouse table.
 import type { Command } from 'commander';
-import { fitIv, parseEstimator, type IvEstimatorOption } from '../../econometrics/models/feiv.ts';
-import { formatTable } from '../../econometrics/report/etable.ts';
-import { addModelOptions, loadForFormula, vcovOption, type ModelCliOptions } from '../model-options.ts';
+import type { IvEstimatorOption } from '../../econometrics/models/feiv.ts';
+import { addModelOptions, type ModelCliOptions } from '../model-options.ts';
 
 const TITLES = { '2sls': 'IV-2SLS', liml: 'IV-LIML', fuller: 'IV-Fuller' } as const;
 
@@ -12,6 +11,9 @@ export function register(program: Command): void {
   )
     .option('--estimator <name>', "2sls | liml | fuller:A (Fuller's modified LIML, A = 1 usual)", '2sls')
     .action(async (opts: ModelCliOptions & { estimator: string }) => {
+      // the engine and DuckDB load only when the command runs: --help starts at once
+      const [{ fitIv, parseEstimator }, { formatTable }, { loadForFormula, vcovOption }] = await Promise.all([
+        import('../../econometrics/models/feiv.ts'), import('../../econometrics/report/etable.ts'), import('../model-data.ts')]);
       const estimator = parseEstimator(opts.estimator);
       const frame = await loadForFormula(opts);
       const res = fitIv(frame, opts.formula, { vcov: vcovOption(opts), weights: opts.weights, estimator: opts.estimator as IvEstimatorOption });

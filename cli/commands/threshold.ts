@@ -1,8 +1,9 @@
 // `cli threshold`: Hansen (1999) fixed-effect panel threshold model (see estimation/models/threshold.ts).
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { InputError, loadFrame, type DataSource } from '../../econometrics/io/load.ts';
-import { type ThresholdOptions, type ThresholdResult, fitThreshold, thresholdColumns } from '../../econometrics/models/threshold.ts';
-import { formatPValue } from '../../econometrics/report/etable.ts';
+import { InputError } from '../../econometrics/errors.ts';
+import type { DataSource } from '../../econometrics/io/load.ts';
+import type { ThresholdOptions, ThresholdResult } from '../../econometrics/models/threshold.ts';
+import type { formatPValue as FormatPValue } from '../../econometrics/report/etable.ts';
 import { DEFAULT_NA_OPTION, naCodes } from '../model-options.ts';
 
 function int(name: string) {
@@ -27,6 +28,8 @@ function numList(name: string) {
     });
 }
 
+/** set when the command runs (the report module loads with the engine) */
+let pValue: typeof FormatPValue = (p) => String(p);
 const fmt = (x: number | null | undefined, digits = 4) => (x === null || x === undefined || !Number.isFinite(x) ? '.' : x.toFixed(digits));
 const sig = (x: number, digits = 6) => (Number.isFinite(x) ? x.toPrecision(digits) : '.');
 
@@ -49,7 +52,7 @@ export function formatThresholdSummary(r: ThresholdResult): string {
   lines.push(`coefficients (${r.se_type})`);
   lines.push(`${'term'.padEnd(16)} ${'estimate'.padStart(12)} ${'std.err'.padStart(12)} ${'t'.padStart(8)} ${'p'.padStart(7)}`);
   for (const [name, c] of Object.entries(r.coefficients)) {
-    lines.push(`${name.padEnd(16)} ${sig(c.estimate, 7).padStart(12)} ${sig(c.se, 6).padStart(12)} ${fmt(c.t, 2).padStart(8)} ${formatPValue(c.p).padStart(7)}`);
+    lines.push(`${name.padEnd(16)} ${sig(c.estimate, 7).padStart(12)} ${sig(c.se, 6).padStart(12)} ${fmt(c.t, 2).padStart(8)} ${pValue(c.p).padStart(7)}`);
   }
   const g = r.regression;
   lines.push(`df ${g.df_resid}, sigma_e ${sig(g.sigma_e, 7)}, within R2 ${fmt(g.r2_within)}, F(${g.F_df[0]}, ${g.F_df[1]}) = ${fmt(g.F, 2)}`);
@@ -106,6 +109,10 @@ export function register(program: Command): void {
         cluster: opts.cluster,
         at: opts.at,
       };
+      // the engine and DuckDB load only when the command runs: --help starts at once
+      const [{ loadFrame }, { fitThreshold, thresholdColumns }, { formatPValue }] = await Promise.all([
+        import('../../econometrics/io/load.ts'), import('../../econometrics/models/threshold.ts'), import('../../econometrics/report/etable.ts')]);
+      pValue = formatPValue;
       const cols = thresholdColumns(options);
       const frame = await loadFrame(source, cols.numeric, cols.factors);
       const result = await fitThreshold(frame, options);

@@ -20,7 +20,9 @@ export type DataSource =
   | { warehouse: string; table: string; where?: string };
 
 /** Missing-value codes of CSV input unless told otherwise: R's NA, Stata's `.`, an empty cell and `-`. */
-export const DEFAULT_NA: readonly string[] = ['NA', '.', '', '-'];
+import { DEFAULT_NA } from './na.ts';
+
+export { DEFAULT_NA };
 
 const ARROW_EXTENSIONS = new Set(['.arrow', '.feather', '.ipc']);
 

@@ -1,5 +1,4 @@
 // derive: the catalogue's formulas evaluated over the cleaned indicators, one row per city-year.
-import { listValue } from '@duckdb/node-api';
 import { RAW_INDICATORS } from '../../schemas/indicators.ts';
 import { DerivedRow } from '../../schemas/stages.ts';
 import { catalogue } from '../../schemas/catalogue.ts';
@@ -57,6 +56,7 @@ async function stopOnNonFinite(db: StageDb, entries: CatalogueEntry[]): Promise<
 /** The cleaned values of some indicators for one city-year, with the raw cell each came from where known:
  *  "population = 0 (2016年鉴.xlsx, 2-1 人口与土地!B7), students = 51234 (…)". */
 export async function rawInputs(db: StageDb, cityCode: string, year: number, indicators: string[]): Promise<string> {
+  const { listValue } = await import('@duckdb/node-api');
   const values = await db.rows<{ indicator: string; value: number | null; method: string }>(
     `SELECT indicator, value, method FROM clean_values v
      WHERE year = ? AND list_contains(?::VARCHAR[], indicator)

@@ -10,7 +10,14 @@
  * stream can make the spreadsheet parser loop; it is refused here instead.
  */
 import { crc32, inflateRawSync } from 'node:zlib';
-import * as XLSX from 'xlsx';
+import { createRequire } from 'node:module';
+import type * as SheetJS from 'xlsx';
+
+// SheetJS loads when the first workbook is read, not when the stage is imported (a run with nothing to read
+// never pays for it); it is a CommonJS package, so it can be required synchronously here
+const requireHere = createRequire(import.meta.url);
+let sheetjs: typeof SheetJS | undefined;
+const XLSX_LIB = (): typeof SheetJS => (sheetjs ??= requireHere('xlsx') as typeof SheetJS);
 import { IngestError } from './errors.ts';
 
 export interface IngestLimits {
@@ -159,11 +166,11 @@ function verifyEntry(buf: Buffer, file: string, e: ZipEntry): void {
   if (crc32(out) >>> 0 !== e.crc >>> 0) throw corrupt('CRC-32 mismatch');
 }
 
-export function readWorkbook(buf: Buffer, file: string, limits: IngestLimits): XLSX.WorkBook {
+export function readWorkbook(buf: Buffer, file: string, limits: IngestLimits): SheetJS.WorkBook {
   checkXlsxContainer(buf, file, limits);
-  let wb: XLSX.WorkBook;
+  let wb: SheetJS.WorkBook;
   try {
-    wb = XLSX.read(buf, {
+    wb = XLSX_LIB().read(buf, {
       type: 'buffer',
       dense: true,
       cellFormula: true,
@@ -183,7 +190,7 @@ export function readWorkbook(buf: Buffer, file: string, limits: IngestLimits): X
 }
 
 /** Sheet by its exact name without touching inherited properties (a sheet called __proto__ is just a name). */
-export function getSheet(wb: XLSX.WorkBook, name: string): XLSX.WorkSheet | undefined {
+export function getSheet(wb: SheetJS.WorkBook, name: string): SheetJS.WorkSheet | undefined {
   if (!wb.SheetNames.includes(name)) return undefined;
   return Object.prototype.hasOwnProperty.call(wb.Sheets, name) ? wb.Sheets[name] : undefined;
 }

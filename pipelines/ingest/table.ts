@@ -3,7 +3,7 @@
  * either. Cells are looked up by 0-based row/column; `address` gives the A1 address used in provenance
  * (CSV: column letter + 1-based record number, which equals the line number unless a quoted field spans lines).
  */
-import * as XLSX from 'xlsx';
+import type * as XLSX from 'xlsx';
 import type { Cell } from './cells.ts';
 import type { CsvRecords } from './files.ts';
 
@@ -31,17 +31,36 @@ export interface Table {
   csv?: { fields(r: number): number; line(r: number): number };
 }
 
+// A1 addresses written here rather than with SheetJS's utils, so that naming a cell does not load SheetJS
+
+/** Column letters of a 0-based column: 0 → A, 25 → Z, 26 → AA. */
+function columnLetters(c: number): string {
+  let s = '';
+  for (let n = c + 1; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
+  return s;
+}
+
 export function address(r: number, c: number): string {
-  return XLSX.utils.encode_cell({ r, c });
+  return `${columnLetters(c)}${r + 1}`;
 }
 
 /** A1 range of a merge: "B12:B13". */
 export function rangeAddress(m: Merge): string {
-  return XLSX.utils.encode_range({ s: { r: m.r1, c: m.c1 }, e: { r: m.r2, c: m.c2 } });
+  return m.r1 === m.r2 && m.c1 === m.c2 ? address(m.r1, m.c1) : `${address(m.r1, m.c1)}:${address(m.r2, m.c2)}`;
 }
 
+/** 0-based column of column letters (A → 0, AA → 26). */
 export function columnIndex(letters: string): number {
-  return XLSX.utils.decode_col(letters);
+  let c = 0;
+  for (const ch of letters.toUpperCase()) c = c * 26 + (ch.charCodeAt(0) - 64);
+  return c - 1;
+}
+
+/** Last row and column (0-based) of an A1 range such as "A1:J1048576" or "C7". */
+function rangeEnd(ref: string): { r: number; c: number } {
+  const m = /([A-Za-z]+)(\d+)$/.exec(ref.split(':').pop()!);
+  if (!m) return { r: -1, c: -1 };
+  return { r: Number(m[2]) - 1, c: columnIndex(m[1]) };
 }
 
 export function sheetTable(file: string, sheet: string, ws: XLSX.WorkSheet): Table {
@@ -49,9 +68,9 @@ export function sheetTable(file: string, sheet: string, ws: XLSX.WorkSheet): Tab
   let rows = 0;
   let cols = 0;
   if (ws['!ref']) {
-    const range = XLSX.utils.decode_range(ws['!ref']);
-    rows = range.e.r + 1;
-    cols = range.e.c + 1;
+    const end = rangeEnd(ws['!ref']);
+    rows = end.r + 1;
+    cols = end.c + 1;
   }
   const merges: Merge[] = ((ws['!merges'] ?? []) as XLSX.Range[]).map((m) => ({ r1: m.s.r, c1: m.s.c, r2: m.e.r, c2: m.e.c }));
   const byStart = new Map<number, Merge>(merges.map((m) => [m.r1 * 16384 + m.c1, m]));

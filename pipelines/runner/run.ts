@@ -1,13 +1,15 @@
 // Runs the stages in order on one in-memory database. Incremental: a stage whose fingerprint (inputs, code,
 // settings) is unchanged is skipped and its cached outputs are loaded only if a later stage needs them. Every
 // run is recorded (run_results.json, the warehouse's `runs` table); one run at a time (lock).
-import { SingleBar, Presets } from 'cli-progress';
+import type { SingleBar } from 'cli-progress';
+import { createRequire } from 'node:module';
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PipelineSettings } from '../../schemas/settings.ts';
 import { runDataTests, type DataTestRun } from '../shared/data-tests.ts';
-import { StageDb, sqlIdent, sqlString } from '../shared/db.ts';
+import type { StageDb } from '../shared/db.ts';
+import { sqlIdent, sqlString } from '../../econometrics/io/sql.ts';
 import { STAGES } from '../stages.ts';
 import { combine, tableHash } from './fingerprint.ts';
 import { acquireLock } from './lock.ts';
@@ -60,7 +62,7 @@ class Run {
 
   constructor(
     readonly record: RunRecord, readonly settings: PipelineSettings, readonly rawDir: string, readonly outDir: string,
-    readonly stages: readonly Stage[], readonly db: StageDb | undefined, readonly side: StageDb | undefined,
+    readonly stages: readonly Stage[],
     readonly log: (line: string) => void, readonly progressBar: boolean,
   ) {
     this.cacheDir = join(outDir, '.cache');
@@ -73,6 +75,22 @@ class Run {
       db: this.db!, settings: this.settings, rawDir: this.rawDir, outDir: this.outDir, full: this.record.full, progress,
       handoff: this.handoff, rawFiles: this.rawFiles, run: { record: this.record, log: join(this.cacheDir, 'runs.jsonl') },
     };
+  }
+
+  /** the run's database and a second connection: opened when the first stage must run (a run that finds
+   *  everything unchanged never loads DuckDB) */
+  db?: StageDb;
+  side?: StageDb;
+
+  async openDatabase(): Promise<void> {
+    if (this.db) return;
+    const { StageDb } = await import('../shared/db.ts');
+    this.db = await StageDb.open();
+    // one thread: with several, the order in which DuckDB adds up doubles (window sums over a join, merged
+    // predecessors) depends on scheduling and the last bits of Va and others changed from build to build
+    await this.db.run('SET threads = 1');
+    // data tests, stage cache writes and log lines run on a second connection while the next stage runs
+    this.side = await this.db.sideConnection();
   }
 
   cachePath(stage: string, output: string): string {
@@ -116,13 +134,7 @@ export async function runPipeline(options: PipelineOptions): Promise<RunRecord> 
   if (lock?.recoveredFrom) record.recovered.push(`stale lock of pid ${lock.recoveredFrom.pid} (started ${lock.recoveredFrom.started})`);
   if (!dry && recoverSwap(outDir)) record.recovered.push('completed the warehouse swap of a run killed after its commit point');
 
-  const db = dry ? undefined : await StageDb.open();
-  // one thread: with several, the order in which DuckDB adds up doubles (window sums over a join, merged
-  // predecessors) depends on scheduling and the last bits of Va and others changed from build to build
-  await db?.run('SET threads = 1');
-  // data tests, stage cache writes and log lines run on a second connection while the next stage runs
-  const side = db ? await db.sideConnection() : undefined;
-  const run = new Run(record, settings, rawDir, outDir, STAGES.slice(0, upTo + 1), db, side, options.log ?? ((line) => process.stdout.write(line + '\n')), options.progress ?? true);
+  const run = new Run(record, settings, rawDir, outDir, STAGES.slice(0, upTo + 1), options.log ?? ((line) => process.stdout.write(line + '\n')), options.progress ?? true);
 
   try {
     for (const stage of run.stages) await runStage(run, stage, dry);
@@ -139,8 +151,8 @@ export async function runPipeline(options: PipelineOptions): Promise<RunRecord> 
     await run.sideWork.settle();
     for (const stage of run.started) await stage.early!.abandon(run.context()).catch(() => {});
     record.ended_at = new Date().toISOString();
-    side?.close();
-    db?.close();
+    run.side?.close();
+    run.db?.close();
     if (!dry) {
       try {
         await finishRun(run, upTo === STAGES.length - 1);
@@ -183,6 +195,7 @@ async function runStage(run: Run, stage: Stage, dry: boolean): Promise<void> {
     return;
   }
 
+  await run.openDatabase();
   if (stage.inputs !== 'raw') for (const t of stage.inputs) await run.ensureLoaded(t);
   // tables of earlier stages that its data tests look up (e.g. panel → dim_city) are needed as well:
   // when this stage reruns alone, they are only in the cache
@@ -267,6 +280,8 @@ async function runWithProgress(run: Run, stage: Stage, record: StageRecord): Pro
   const progress = (done: number, total: number) => {
     if (!run.progressBar || !process.stdout.isTTY || total < 2) return;
     if (!bar) {
+      // loaded only on a terminal
+      const { SingleBar, Presets } = createRequire(import.meta.url)('cli-progress') as typeof import('cli-progress');
       bar = new SingleBar({ format: `${stage.name.padEnd(10)} [{bar}] {value}/{total}`, clearOnComplete: true }, Presets.shades_classic);
       bar.start(total, 0);
     }

@@ -1,4 +1,5 @@
-import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+// DuckDB loads when a database is opened, not when a stage module is imported (a run with nothing to do never opens one)
+import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
 import { sqlIdent } from '../../econometrics/io/sql.ts';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -18,6 +19,7 @@ export class StageDb {
 
   /** `readOnly`: DuckDB's read-only access mode (other readers are not locked out, nothing can be written). */
   static async open(path = ':memory:', options: { readOnly?: boolean } = {}): Promise<StageDb> {
+    const { DuckDBInstance } = await import('@duckdb/node-api');
     const instance = await DuckDBInstance.create(path, { threads: '2', ...(options.readOnly ? { access_mode: 'READ_ONLY' } : {}) });
     return new StageDb(instance, await instance.connect());
   }

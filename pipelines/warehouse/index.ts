@@ -2,8 +2,6 @@
 // Everything is written into a temporary folder next to the target and renamed into place only when
 // complete, so a failed or killed run leaves the previous warehouse as it was.
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { listValue } from '@duckdb/node-api';
-import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { catalogue } from '../../schemas/catalogue.ts';
@@ -255,6 +253,7 @@ async function writeStagedValues(db: StageDb, parts: WarehousePart[], previous: 
   const pairs = (list: Array<Omit<WarehousePart, 'path'>>) => list.map((p) => p.file_sha256 + p.file);
   const gone = prevParts.filter((p) => !current.has(p.part));
   const added = parts.filter((p) => !previous.has(id(p)));
+  const { listValue } = await import('@duckdb/node-api');
   if (gone.length) await db.run(`DELETE FROM out.stg_values WHERE list_contains(?::VARCHAR[], file_sha256 || file)`, [listValue(pairs(gone))]);
   // the new files' rows straight from their harmonized parts
   for (const p of added) {
@@ -275,6 +274,7 @@ async function panelAsArrowIpc(con: DuckDBConnection): Promise<Uint8Array> {
     else if (type === 'INTEGER') arrays[name] = Int32Array.from(col as number[]);
     else arrays[name] = Float64Array.from(col.map((v) => (v === null ? NaN : Number(v))));
   });
+  const { tableFromArrays, tableToIPC } = await import('apache-arrow');
   return tableToIPC(tableFromArrays(arrays), 'file');
 }
 
