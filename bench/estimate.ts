@@ -88,6 +88,24 @@ console.log(`  nobs ${res.nobs}, x1 = ${res.coefficients.x1.estimate.toFixed(6)}
   console.log(`unbalanced (${d.result.nobs} rows, ${d.result.dropped.singletons} singletons dropped): fitFe median ${median(ut).toFixed(3)} s; demeaning sweeps ${d.iterations}`);
 }
 
+// the same balanced model with two-way clustering (unit and period: Cameron–Gelbach–Miller) and with analytic
+// weights (a positive weight per unit), clustered by unit
+{
+  const timedFit = (label: string, opts: Parameters<typeof estimateFe>[2], data = frame) => {
+    let d = estimateFe(data, formula, opts);
+    const ws: number[] = [];
+    for (let r = 0; r < RUNS; r++) {
+      t = performance.now();
+      d = estimateFe(data, formula, opts);
+      ws.push((performance.now() - t) / 1000);
+    }
+    console.log(`${label}: fitFe median ${median(ws).toFixed(3)} s (min ${Math.min(...ws).toFixed(3)}); x1 se ${d.result.coefficients.x1.se.toFixed(6)}`);
+  };
+  timedFit('multi-way cluster:unit+period', { vcov: 'cluster:unit+period' });
+  const weighted = { ...frame, numeric: { ...frame.numeric, w: Float64Array.from(frame.factors.unit.codes, (u) => 1 + (u % 7)) } };
+  timedFit('weights (1 + unit mod 7), cluster:unit', { vcov: 'cluster:unit', weights: 'w' }, weighted);
+}
+
 if (hasR() && existsSync(csv) && process.env.BENCH_SKIP_R !== '1') {
   const script = join(dir, 'plm.R');
   writeFileSync(script, `suppressPackageStartupMessages(library(plm))

@@ -6,6 +6,7 @@ import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { sampleWarehouse } from '../helpers/sample-warehouse.ts';
+import { nodeArgs } from '../helpers/command.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -15,9 +16,9 @@ export interface CliRun {
   stderr: string;
 }
 
-/** `node --import tsx <script> ...args` from the repository root. */
+/** A command (compiled, see test/helpers/command.ts) or a script, from the repository root. */
 export function runScript(script: string, args: string[], env: NodeJS.ProcessEnv = {}): CliRun {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, script), ...args], {
+  const r = spawnSync(process.execPath, [...nodeArgs(script), ...args], {
     cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000,
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };

@@ -1,4 +1,5 @@
 import { DuckDBInstance } from '@duckdb/node-api';
+import { nodeArgs } from '../helpers/command.ts';
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -119,7 +120,7 @@ describe('query CLI: session views', () => {
 
 describe('query CLI: a closed pipe', () => {
   it('ends quietly with status 0 when the reader stops after the first line', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'cli', 'query.ts'), '--warehouse', warehouse, '--format', 'csv',
+    const child = spawn(process.execPath, [...nodeArgs('cli/query.ts'), '--warehouse', warehouse, '--format', 'csv',
       'SELECT * FROM stg_values, range(3)'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));

@@ -10,6 +10,7 @@ import * as XLSX from 'xlsx';
 import { StageDb, sqlString } from '../../pipelines/shared/db.ts';
 import { PANEL_FILES, WAREHOUSE_FILE } from '../../pipelines/warehouse/index.ts';
 import { SAMPLE_RAW } from './sample-warehouse.ts';
+import { nodeArgs } from './command.ts';
 
 export const PROJECT = resolve(import.meta.dirname, '..', '..');
 export const SWAPPED_FILES = [WAREHOUSE_FILE, ...PANEL_FILES];
@@ -82,7 +83,7 @@ export function rowOf(ws: XLSX.WorkSheet, text: string): number {
 
 export { encodeGbk } from './gbk.ts';
 
-const CLI = ['--import', 'tsx', join(PROJECT, 'cli', 'pipeline.ts')];
+const CLI = nodeArgs('cli/pipeline.ts');
 
 /** The pipeline CLI to completion: exit code, stdout, stderr. */
 export function runCli(args: string[], env: Record<string, string> = {}): { status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string } {

@@ -1,4 +1,5 @@
 // `cli threshold`: JSON contract, readable summary, and one-line input errors with exit code 2.
+import { nodeArgs } from '../../helpers/command.ts';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,11 +9,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { randomPanelData } from '../../econometrics/threshold/random-panel.ts';
 
 const run = promisify(execFile);
-const tsx = resolve('node_modules/.bin/tsx');
+
 
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(tsx, ['cli/engine.ts', 'threshold', ...args], { maxBuffer: 64 << 20 });
+    const { stdout, stderr } = await run(process.execPath, [...nodeArgs('cli/engine.ts'), 'threshold', ...args], { maxBuffer: 64 << 20 });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };

@@ -1,4 +1,5 @@
 // The estimation stage on the warehouse of the bundled sample: acceptance figures, outputs, errors.
+import { nodeArgs } from '../../helpers/command.ts';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -121,7 +122,7 @@ describe('estimation stage', () => {
     await db.run('CREATE TABLE panel AS SELECT * EXCLUDE (IV) FROM src.panel');
     db.close();
     const root = resolve(import.meta.dirname, '..', '..', '..');
-    const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'cli', 'estimate.ts'), '--warehouse', bad, '--out', join(dir, 'res')], { cwd: root, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [...nodeArgs('cli/estimate.ts'), '--warehouse', bad, '--out', join(dir, 'res')], { cwd: root, encoding: 'utf8' });
     expect(r.status).toBe(2);
     expect(r.stderr.trim()).toBe("error: warehouse table 'panel' lacks column IV");
   });
