@@ -39,6 +39,7 @@ export {
 export { type FitResult, type Coefficient, CONS } from './models/common.ts';
 export { parseVcov, type VcovOption, type VcovInfo } from './vcov.ts';
 export { formatTable, formatEtable } from './report/etable.ts';
+export { formatThresholdTable, regimeLabel } from './report/threshold.ts';
 export { stockYogo10, kpRankTest, type IvDiagnostics } from './diagnostics/kleibergen-paap.ts';
 export { stockYogo, type StockYogoCriticalValues } from './diagnostics/stock-yogo.ts';
 export { andersonRubin, type AndersonRubin, type ConfidenceSet } from './diagnostics/anderson-rubin.ts';

@@ -6,7 +6,10 @@
 //   const result: ThresholdResult = await fitThreshold(frame, options);
 //
 // `options` mirror the CLI flags (see ThresholdOptionsSchema):
-//   formula       "y ~ x1 + x2 | id"  (dependent, regime-independent regressors, unit identifier)
+//   formula       "y ~ x1 + x2 | id"  (dependent, regime-independent regressors, unit identifier), or
+//                 "y ~ x1 + x2 | id + year" to absorb further effects: their dummies are partialled out as
+//                 regressors (same thresholds, slopes, SSR and F as absorbing them, by Frisch–Waugh; cheap for
+//                 effects with few levels such as the period), not shown in the coefficients
 //   time          period variable (numeric or text; sorted numerically when all values are numbers)
 //   regime        regime-dependent variable RX (or a list)   thresholdVar  threshold variable Q
 //   thresholds    K = 1, 2 or 3                              trim          per-step trims, e.g. [0.01, 0.01, 0.05]
@@ -18,9 +21,14 @@
 //   at            evaluate at these thresholds instead of searching (snapped to the nearest value of Q);
 //                 used to reproduce published tables whose grid rule is unknown
 //
+// Unbalanced panels: Hansen's within transformation needs every unit in every period, so units without
+// complete data in some period of the sample are dropped (counted in `dropped_units`); the result is that of
+// the balanced sub-panel.
+//
 // The result (async because the bootstrap runs on worker threads) is the CLI's JSON object:
 //   method, nobs (panel observations n·T), rows_used (rows of the least-squares problem: n(T−1) for hansen,
-//   n·T for xthreg), units, periods, grid_size, ssr0,
+//   n·T for xthreg), units, periods, dropped_units, fixed_effects [{name, levels}], threshold_var, regime_vars,
+//   level, bootstrap, grid_size, ssr0,
 //   steps[k-1] = { k, thresholds (sorted), ssr, F, p, crit: {"10","5","1"}, ci: [[low, high], …] },
 //   coefficients { term: {estimate, se, t, p} } with regime terms RX#r1 … and se_type naming the variance,
 //   regression { df_resid, sigma_e, r2_within, F, F_df }, lr_curve [{ threshold, gamma, grid, lr }].
@@ -109,6 +117,16 @@ export interface ThresholdResult {
   rows_used: number;
   units: number;
   periods: number;
+  /** units dropped because they lack complete data in some period (the model needs a balanced panel) */
+  dropped_units: number;
+  /** absorbed effects with their number of levels: the unit first, then e.g. the year ("| id + year") */
+  fixed_effects: Array<{ name: string; levels: number }>;
+  threshold_var: string;
+  regime_vars: string[];
+  /** confidence level (percent) of the threshold confidence sets */
+  level: number;
+  /** bootstrap replications per test (0: no test) */
+  bootstrap: number;
   grid_size: number;
   ssr0: number;
   steps: ThresholdStep[];
@@ -122,10 +140,13 @@ interface ThresholdFormula {
   y: string;
   x: string[];
   id: string;
+  /** further absorbed effects ("| id + year"): partialled out as dummy regressors */
+  absorb: string[];
 }
 
-/** "y ~ x1 + x2 | id" (x may be empty: "y ~ 0 | id" or "y ~ | id"), parsed by the engine's formula parser;
- *  the threshold model absorbs exactly one effect, the unit. */
+/** "y ~ x1 + x2 | id" or "y ~ x1 + x2 | id + year" (x may be empty: "y ~ 0 | id" or "y ~ | id"), parsed by
+ *  the engine's formula parser; the first absorbed effect is the unit, any further one (plain variables,
+ *  no `^`) is absorbed by partialling out its dummies. */
 export function parseThresholdFormula(formula: string | EngineFormula): ThresholdFormula {
   const text = typeof formula === 'string' ? formula : formatFormula(formula);
   // no regime-independent regressors: the engine's parser writes a constant-only model as `1`
@@ -134,9 +155,9 @@ export function parseThresholdFormula(formula: string | EngineFormula): Threshol
   const special = [f.depvar, ...f.exog].filter((t) => !/^[\p{L}_.][\p{L}\p{N}_.]*$/u.test(t));
   if (special.length)
     throw new InputError(`the threshold model takes plain variables (no log(), ':', '*' or i() terms): ${special.join(', ')} in "${text}"`);
-  if (f.fixedEffects.length !== 1 || f.fixedEffects[0].length !== 1)
-    throw new InputError(`formula must look like "y ~ x1 + x2 | id" (one unit identifier), got "${text}"`);
-  return { y: f.depvar, x: f.exog, id: f.fixedEffects[0][0] };
+  if (f.fixedEffects.length < 1 || f.fixedEffects.some((fe) => fe.length !== 1))
+    throw new InputError(`formula must look like "y ~ x1 + x2 | id" or "y ~ x1 + x2 | id + year" (the unit identifier first, plain variables), got "${text}"`);
+  return { y: f.depvar, x: f.exog, id: f.fixedEffects[0][0], absorb: f.fixedEffects.slice(1).map((fe) => fe[0]) };
 }
 
 /** vce and cluster variable from the engine's vcov names (or the older vce/cluster options). */
@@ -172,7 +193,7 @@ export function thresholdColumns(options: ThresholdOptions): { numeric: string[]
   const f = parseThresholdFormula(o.formula);
   const numeric = [...new Set([f.y, ...f.x, ...regimeList(o.regime), o.thresholdVar])];
   const { cluster } = varianceOptions(o);
-  const factors = [...new Set([f.id, o.time, ...(cluster ? [cluster] : [])])];
+  const factors = [...new Set([f.id, o.time, ...f.absorb, ...(cluster ? [cluster] : [])])];
   return { numeric, factors };
 }
 
@@ -238,10 +259,12 @@ export async function fitThreshold(frame: LoadedFrame, options: ThresholdOptions
   const id = factorCodes(frame, formula.id);
   const timeKey = timeKeys(frame, o.time);
   const clusterF = clusterVar ? factorCodes(frame, clusterVar) : undefined;
-  const valid: number[] = [];
+  const absorbKeys = formula.absorb.map((name) => (name === o.time ? timeKey : timeKeys(frame, name)));
+  let valid: number[] = [];
   for (let i = 0; i < frame.nrows; i++) {
     if (id.codes[i] < 0 || Number.isNaN(timeKey[i]) || Number.isNaN(y[i]) || Number.isNaN(q[i])) continue;
     if (xs.some((c) => Number.isNaN(c[i])) || rxs.some((c) => Number.isNaN(c[i]))) continue;
+    if (absorbKeys.some((k) => Number.isNaN(k[i]))) continue;
     if (clusterF && clusterF.codes[i] < 0) continue;
     valid.push(i);
   }
@@ -249,30 +272,38 @@ export async function fitThreshold(frame: LoadedFrame, options: ThresholdOptions
   valid.sort((a, b) => id.codes[a] - id.codes[b] || timeKey[a] - timeKey[b]);
   const periodsSet = [...new Set(valid.map((i) => timeKey[i]))].sort((a, b) => a - b);
   const T = periodsSet.length;
-  const unitCount = new Set(valid.map((i) => id.codes[i])).size;
   for (let j = 0; j < valid.length; j++) {
     const i = valid[j];
     const prev = valid[j - 1];
     if (j > 0 && id.codes[prev] === id.codes[i] && timeKey[prev] === timeKey[i])
       throw new InputError(`duplicate observations for ${formula.id} = ${id.levels[id.codes[i]]} in one period of '${o.time}'`);
   }
-  if (valid.length !== unitCount * T) {
-    const counts = new Map<number, number>();
-    for (const i of valid) counts.set(id.codes[i], (counts.get(id.codes[i]) ?? 0) + 1);
-    const [code, c] = [...counts].find(([, c]) => c !== T)!;
+  // Hansen's within transformation needs a balanced panel: drop the units not observed (with complete data)
+  // in every period of the sample, and report how many
+  const counts = new Map<number, number>();
+  for (const i of valid) counts.set(id.codes[i], (counts.get(id.codes[i]) ?? 0) + 1);
+  const droppedUnits = [...counts.values()].filter((c) => c !== T).length;
+  if (droppedUnits === counts.size)
     throw new InputError(
-      `unbalanced panel: ${formula.id} = ${id.levels[code]} has ${c} of ${T} periods with complete data; the threshold model needs a balanced panel`,
+      `unbalanced panel: no ${formula.id} has complete data in all ${T} periods of '${o.time}'; the threshold model needs a balanced panel ` +
+        '(units missing a period are dropped): restrict the sample to periods most units share',
     );
-  }
+  if (droppedUnits) valid = valid.filter((i) => counts.get(id.codes[i]) === T);
+  const unitCount = counts.size - droppedUnits;
   if (T < 2) throw new InputError('the threshold model needs at least 2 periods per unit');
   const take = (c: Float64Array) => Float64Array.from(valid, (i) => c[i]);
+  // further absorbed effects: their dummies (first level and dummies collinear with the unit effect left
+  // out) enter as trailing regressors that the coefficient table does not show. Partialling them out is the
+  // same as absorbing them (Frisch–Waugh): same thresholds, slopes, SSR and F.
+  const absorbed = formula.absorb.map((name, e) => absorbedDummies(name, take(absorbKeys[e]), o.method as ThresholdMethod, unitCount, T));
+  const nuisance = absorbed.flatMap((a) => a.columns);
   const panelInput = {
     method: o.method as ThresholdMethod,
     units: unitCount,
     periods: T,
     y: take(y),
-    x: xs.map(take),
-    xNames,
+    x: [...xs.map(take), ...nuisance],
+    xNames: [...xNames, ...absorbed.flatMap((a) => a.names)],
     rx: rxs.map(take),
     rxNames,
     q: take(q),
@@ -390,6 +421,7 @@ export async function fitThreshold(frame: LoadedFrame, options: ThresholdOptions
     outSteps[outSteps.length - 1].thresholds,
     vce,
     cluster,
+    nuisance.length,
   );
   return {
     method: o.method,
@@ -397,6 +429,15 @@ export async function fitThreshold(frame: LoadedFrame, options: ThresholdOptions
     rows_used: panel.transformedRows,
     units: panel.units,
     periods: panel.periods,
+    dropped_units: droppedUnits,
+    fixed_effects: [
+      { name: formula.id, levels: unitCount },
+      ...absorbed.map((a) => ({ name: a.name, levels: a.levels })),
+    ],
+    threshold_var: o.thresholdVar,
+    regime_vars: rxNames,
+    level: o.level,
+    bootstrap: o.bootstrap,
     grid_size: grid.values.length,
     ssr0,
     steps: outSteps,
@@ -405,6 +446,46 @@ export async function fitThreshold(frame: LoadedFrame, options: ThresholdOptions
     regression: table.regression,
     lr_curve,
   };
+}
+
+/**
+ * Dummies of an absorbed effect on the balanced panel's rows: one per level but the first, keeping only those
+ * not spanned (after the method's within transformation) by the ones kept before, so an effect nested in the
+ * unit, or levels that only repeat the unit effect, add no collinear columns.
+ */
+function absorbedDummies(
+  name: string,
+  keys: Float64Array,
+  method: ThresholdMethod,
+  units: number,
+  periods: number,
+): { name: string; levels: number; names: string[]; columns: Float64Array[] } {
+  const levels = [...new Set(keys)].sort((a, b) => a - b);
+  const rows = keys.length;
+  const stub = makePanel({ method, units, periods, y: new Float64Array(rows), x: [], xNames: [], rx: [], rxNames: [], q: new Float64Array(rows) });
+  const names: string[] = [];
+  const columns: Float64Array[] = [];
+  const basis: Float64Array[] = []; // orthonormal, transformed rows
+  levels.slice(1).forEach((level, j) => {
+    const raw = Float64Array.from(keys, (k) => (k === level ? 1 : 0));
+    const w = transform(stub, raw);
+    let norm0 = 0;
+    for (const v of w) norm0 += v * v;
+    for (let pass = 0; pass < 2; pass++)
+      for (const b of basis) {
+        let dot = 0;
+        for (let i = 0; i < w.length; i++) dot += w[i] * b[i];
+        for (let i = 0; i < w.length; i++) w[i] -= dot * b[i];
+      }
+    let norm = 0;
+    for (const v of w) norm += v * v;
+    if (!(norm > 1e-10 * norm0)) return;
+    const s = 1 / Math.sqrt(norm);
+    basis.push(w.map((v) => v * s));
+    names.push(`${name}#${j + 2}`);
+    columns.push(raw);
+  });
+  return { name, levels: levels.length, names, columns };
 }
 
 /** Nearest distinct value of Q, so a rounded published threshold selects the intended data value. */

@@ -25,6 +25,9 @@ function pad(s: string, w: number, left = false): string {
   return left ? s.padEnd(w) : s.padStart(w);
 }
 
+/** The number format and significance stars of the regression tables (for the other reports). */
+export { fmt as formatNumber, stars as significanceStars };
+
 /** A regression table: coefficients with SE, t, p, 95% CI, then fit statistics and (IV) diagnostics. */
 export function formatTable(res: FitResult | IvResult, title = 'Regression'): string {
   const lines: string[] = [];

@@ -72,6 +72,8 @@ export function thresholdTable(
   sortedThresholds: number[],
   vce: Vce,
   cluster?: { codes: Int32Array; name: string },
+  /** trailing columns of panel.x that are dummies of an absorbed effect: estimated, not shown, not in the Wald F */
+  nuisance = 0,
 ): ThresholdTable {
   const regimes = regimeColumns(panel, sortedThresholds);
   const names = [...panel.xNames, ...regimes.names];
@@ -146,21 +148,25 @@ export function thresholdTable(
   }
 
   const coefficients: Record<string, CoefficientRow> = {};
+  const shownX = panel.x.length - nuisance;
   names.forEach((name, j) => {
+    if (j >= shownX && j < panel.x.length) return;
     const se = Math.sqrt(V[j * kAll + j]);
     const t = fit.beta[j] / se;
     coefficients[name] = { estimate: fit.beta[j], se, t, p: tPValue(t, pDf) };
   });
 
-  // joint Wald test of the slopes
-  const vs = new Float64Array(k * k);
-  for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) vs[a * k + b] = V[a * kAll + b];
-  const vsInv = spdInverse(vs, k);
+  // joint Wald test of the slopes (the absorbed effects' dummies excluded)
+  const tested = Array.from({ length: k }, (_, j) => j).filter((j) => j < shownX || j >= panel.x.length);
+  const kt = tested.length;
+  const vs = new Float64Array(kt * kt);
+  for (let a = 0; a < kt; a++) for (let b = 0; b < kt; b++) vs[a * kt + b] = V[tested[a] * kAll + tested[b]];
+  const vsInv = spdInverse(vs, kt);
   let wald = NaN;
   if (vsInv) {
     wald = 0;
-    for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) wald += fit.beta[a] * vsInv[a * k + b] * fit.beta[b];
-    wald /= k;
+    for (let a = 0; a < kt; a++) for (let b = 0; b < kt; b++) wald += fit.beta[tested[a]] * vsInv[a * kt + b] * fit.beta[tested[b]];
+    wald /= kt;
   }
   let tss = 0;
   for (const v of yWithin) tss += v * v;
@@ -171,7 +177,7 @@ export function thresholdTable(
   return {
     coefficients,
     se_type: seType,
-    regression: { df_resid: dfResid, sigma_e: Math.sqrt(sigma2), r2_within: 1 - fit.ssr / tss, F: wald, F_df: [k, pDf] },
+    regression: { df_resid: dfResid, sigma_e: Math.sqrt(sigma2), r2_within: 1 - fit.ssr / tss, F: wald, F_df: [kt, pDf] },
     fitted,
     resid,
   };

@@ -1,6 +1,7 @@
 // `cli fe|iv|threshold --help` lists every option with its default (or says it is required).
 import { describe, expect, it } from 'vitest';
 import { cli } from '../../helpers/cli.ts';
+import { ThresholdOptionsSchema } from '../../../econometrics/models/threshold.ts';
 
 /** The options of a --help text, each with its description joined across wrapped lines. */
 function options(help: string): Array<{ flags: string; text: string }> {
@@ -33,5 +34,19 @@ describe('--help', () => {
     expect(iv).toMatch(/--vcov <type>[\s\S]*?\(default: "iid"\)/);
     expect(iv).toMatch(/--estimator <name>[\s\S]*?\(default: "2sls"\)/);
     expect(iv).toMatch(/--na <codes>[\s\S]*?\(default: "NA,\.,,-"\)/);
+  });
+
+  it('shows the threshold defaults the engine applies', () => {
+    const help = cli('threshold', '--help').stdout.replace(/\s+/g, ' ');
+    const d = ThresholdOptionsSchema.parse({ formula: 'y ~ x | id', time: 't', regime: 'r', thresholdVar: 'q' });
+    expect(help).toContain(`--thresholds <k> number of thresholds (1-3) (default: ${d.thresholds})`);
+    expect(help).toContain(`(default: ${d.trim[0]} for every step)`);
+    expect(help).toContain(`default: "${d.method}")`);
+    expect(help).toContain(`--grid <spec> quantile:N | all (default: "${d.grid}")`);
+    expect(help).toContain(`--bootstrap <B> replications per test (default: ${d.bootstrap})`);
+    expect(help).toContain(`--seed <n> random seed (default: ${d.seed})`);
+    expect(help).toContain(`(default: ${d.level})`);
+    expect(help).toContain('--vcov <type> iid | hc1 | cluster:VAR, as fe and iv (default: iid, conventional)');
+    expect(help).toContain('"| id + year"');
   });
 });

@@ -46,6 +46,8 @@ describe('cli threshold', () => {
     panelCsv = join(dir, 'panel.csv');
     writeCsv(panelCsv, rows);
     writeCsv(join(dir, 'unbalanced.csv'), rows.slice(1));
+    // every firm misses a different period
+    writeCsv(join(dir, 'single-period.csv'), rows.filter((_, i) => i % d.periods !== Math.floor(i / d.periods) % d.periods));
     writeCsv(
       join(dir, 'few.csv'),
       rows.map((r, i) => ({ ...r, q: i % 3 })),
@@ -74,16 +76,29 @@ describe('cli threshold', () => {
     expect(out.lr_curve[0].grid.length).toBe(out.lr_curve[0].lr.length);
   });
 
-  it('prints a readable summary without --json', async () => {
+  it('prints a readable table without --json', async () => {
     const r = await cli(['--data', panelCsv, ...common, '--method', 'hansen', '--trim', '0.05', '--grid', 'all', '--bootstrap', '10']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/threshold model \(hansen\)/);
-    expect(r.stdout).toMatch(/single/);
-    expect(r.stdout).toMatch(/r1#r2/);
+    expect(r.stdout).toMatch(/^Panel threshold regression \(Hansen 1999\), hansen conventions\n/);
+    expect(r.stdout).toMatch(/\nSingle +\d+\.\d{4} +\d+\.\d\d +\d\.\d{3} /);
+    expect(r.stdout).toMatch(/P>F and critical values from 10 bootstrap replications/);
+    expect(r.stdout).toMatch(/\nr1#r1 \(q < [\d.]+\) /);
+    expect(r.stdout).toMatch(/\nr1#r2 \(q ≥ [\d.]+\) /);
+  });
+
+  it('absorbs the year effects with "| firm + year" and drops units missing a period', async () => {
+    const args = [...common.slice(2), '--thresholds', '1', '--grid', 'quantile:40', '--trim', '0.05', '--bootstrap', '0', '--json'];
+    const twoWay = await cli(['--data', join(dir, 'unbalanced.csv'), '--formula', 'y ~ x1 + x2 | firm + year', ...args]);
+    expect(twoWay.stderr).toBe('');
+    const out = JSON.parse(twoWay.stdout);
+    expect(out.dropped_units).toBe(1);
+    expect(out.units).toBe(29);
+    expect(out.fixed_effects).toEqual([{ name: 'firm', levels: 29 }, { name: 'year', levels: 5 }]);
+    expect(Object.keys(out.coefficients)).toEqual(['x1', 'x2', 'r1#r1', 'r1#r2', '_cons']);
   });
 
   it.each([
-    ['unbalanced.csv', [], /unbalanced panel/],
+    ['single-period.csv', [], /unbalanced panel: no firm has complete data in all 5 periods/],
     ['few.csv', [], /too few distinct values of 'q'/],
     ['panel.csv', ['--regime', 'one'], /regime variable 'one' is constant/],
     ['panel.csv', ['--regime', 'nope'], /unknown variable 'nope'/],

@@ -104,6 +104,6 @@ describe('fitThreshold', () => {
       expect(a.se_type).toBe(b.se_type);
     }
     await expect(fitThreshold(frame, { ...opts, vcov: 'cluster:region', vce: 'robust' })).rejects.toThrow(/either vcov or vce/);
-    await expect(fitThreshold(frame, { ...opts, formula: 'y ~ x1 | firm + year' })).rejects.toThrow(/one unit identifier/);
+    await expect(fitThreshold(frame, { ...opts, formula: 'y ~ x1 | firm^year' })).rejects.toThrow(/the unit identifier first, plain variables/);
   });
 });
