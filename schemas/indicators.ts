@@ -35,6 +35,30 @@ export const RAW_INDICATORS = {
 export type RawIndicator = keyof typeof RAW_INDICATORS;
 export const RawIndicatorName = z.enum(Object.keys(RAW_INDICATORS) as [RawIndicator, ...RawIndicator[]]);
 
+/** The name of an indicator in staged values and later tables: one of RAW_INDICATORS, or one a source registry
+ *  declares under `extra_indicators` (schemas/sources.ts). It becomes a column of the panel. */
+export const IndicatorName = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'an indicator name: lower-case letters, digits and _, starting with a letter');
+
+/** What the stages need to know of an indicator, fixed or declared by the registry. */
+export interface IndicatorDefinition {
+  label: string;
+  /** canonical unit: every value is converted to it (UNIT_FACTORS) */
+  unit: string;
+  level: 'city' | 'province';
+  /** extensive quantities are added up when a merged predecessor is; intensive ones (rates, ratios) never are */
+  kind: 'extensive' | 'intensive';
+  description: string | null;
+  /** declared by the source registry (extra_indicators), not one of RAW_INDICATORS */
+  user: boolean;
+}
+
+/** The fixed indicators as definitions. */
+export function fixedIndicators(): Record<string, IndicatorDefinition> {
+  return Object.fromEntries(Object.entries(RAW_INDICATORS).map(([name, d]) => [name, {
+    label: d.label, unit: d.unit, level: d.level, kind: d.extensive ? 'extensive' : 'intensive', description: null, user: false,
+  } satisfies IndicatorDefinition]));
+}
+
 /** Unit conversions to the canonical unit: factor such that canonical = value * factor. */
 export const UNIT_FACTORS: Record<string, Record<string, number>> = {
   万元: { 元: 1e-4, 万元: 1, 亿元: 1e4 },
@@ -46,4 +70,32 @@ export const UNIT_FACTORS: Record<string, Record<string, number>> = {
   件: { 件: 1, 万件: 1e4 },
   家: { 家: 1, 个: 1 },
   平方公里: { 平方公里: 1, 公顷: 0.01 },
+  // canonical units a registry's extra_indicators may use (FDI, road area, emissions, shares)
+  万美元: { 美元: 1e-4, 万美元: 1, 百万美元: 100, 亿美元: 1e4 },
+  万平方米: { 平方米: 1e-4, 万平方米: 1, 平方公里: 100 },
+  万吨: { 吨: 1e-4, 万吨: 1 },
+  '%': { '%': 1 },
 };
+
+/**
+ * Other spellings of the unit table's units as files print them (in brackets after a column name, in a units row,
+ * on an EPS 单位 line), compared after NFKC normalization with spaces removed: 亿元人民币 → 亿元.
+ */
+export const UNIT_ALIASES: Record<string, string> = {
+  元人民币: '元', 人民币元: '元',
+  万元人民币: '万元', 人民币万元: '万元',
+  亿元人民币: '亿元', 人民币亿元: '亿元',
+  平方千米: '平方公里', km2: '平方公里',
+  百分比: '%',
+};
+
+/** A unit as printed → its name in the unit table (itself when it has no other spelling). */
+export function unitName(printed: string): string {
+  return Object.prototype.hasOwnProperty.call(UNIT_ALIASES, printed) ? UNIT_ALIASES[printed] : printed;
+}
+
+/** Whether a text names a unit of the unit table (directly or through UNIT_ALIASES). */
+export function isKnownUnit(printed: string): boolean {
+  const name = unitName(printed);
+  return Object.values(UNIT_FACTORS).some((units) => Object.prototype.hasOwnProperty.call(units, name));
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RawIndicatorName } from './indicators.ts';
+import { IndicatorName } from './indicators.ts';
 
 /** Where a staged value came from: enough to open the file and find the cell. */
 export const Provenance = z.object({
@@ -13,15 +13,16 @@ export const Provenance = z.object({
 /** Output contract of the ingest stage: one row per (source cell). */
 export const StagedValue = Provenance.extend({
   layout: z.enum(['yearbook', 'eps', 'long']),
-  indicator: RawIndicatorName,
+  indicator: IndicatorName,
   scope: z.enum(['全市', '市辖区']).nullable(), // null where the source has no scope split
   year: z.number().int(),                       // data year (edition − 1 for yearbooks)
   name_raw: z.string(),                         // region name as printed, full-width spaces removed
   code_raw: z.string().nullable(),              // region code as printed (EPS / vendor), else null
   province_raw: z.string().nullable(),          // province as printed or inferred from the row above
   value: z.number().nullable(),                 // in `unit`; null = missing marker or empty
-  unit: z.string(),                             // unit as declared by the file (units row / header)
+  unit: z.string(),                             // unit as declared by the file (units row / header), in the unit table's spelling
   missing_marker: z.string().nullable(),        // '', '—', '…', '-' when value is null
+  concept: z.string().nullable().optional(),    // the registry's concept tag of the column (户籍 / 常住 …); null or absent: none
 });
 export type StagedValue = z.infer<typeof StagedValue>;
 

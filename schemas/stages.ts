@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RawIndicatorName } from './indicators.ts';
+import { IndicatorName } from './indicators.ts';
 import { PANEL_VARIABLES, SPLITS } from './catalogue.ts';
 
 /**
@@ -12,7 +12,7 @@ const finite = z.number().finite();
 export const CleanValueRow = z.object({
   city_code: code,                // a city, or a province code for provincial series
   year: z.number().int(),
-  indicator: RawIndicatorName,
+  indicator: IndicatorName,
   value: finite.nullable(),       // canonical unit; null only where method = 'missing'
   method: z.enum(['observed', 'interpolated', 'carried', 'missing', 'not_a_city']),
 }).refine((r) => (r.value === null) === (r.method === 'missing' || r.method === 'not_a_city'), 'value is null exactly when missing');
@@ -23,7 +23,7 @@ export const DropRow = z.object({
 });
 
 export const ImputationRow = z.object({
-  city_code: code, unit_name: z.string(), year: z.number().int(), indicator: RawIndicatorName,
+  city_code: code, unit_name: z.string(), year: z.number().int(), indicator: IndicatorName,
   method: z.enum(['interpolated', 'carried']), value: finite,
   from_year: z.number().int().nullable(), to_year: z.number().int().nullable(),
 });

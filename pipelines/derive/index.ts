@@ -1,5 +1,4 @@
 // derive: the catalogue's formulas evaluated over the cleaned indicators, one row per city-year.
-import { RAW_INDICATORS } from '../../schemas/indicators.ts';
 import { DerivedRow } from '../../schemas/stages.ts';
 import { catalogue } from '../../schemas/catalogue.ts';
 import type { Stage, StageContext, StageReport } from '../runner/stage.ts';
@@ -12,10 +11,12 @@ import { validateTable } from '../shared/validate.ts';
 
 export async function derive(ctx: StageContext): Promise<StageReport> {
   const { db, settings } = ctx;
+  // every indicator of the build (the fixed ones, then the registry's extra_indicators) becomes a column
+  const indicators = await db.rows<{ indicator: string; level: string }>('SELECT indicator, level FROM ref_indicators ORDER BY position');
   const pivot = (level: 'city' | 'province', prefix: string) =>
-    Object.entries(RAW_INDICATORS)
-      .filter(([, d]) => d.level === level)
-      .map(([name]) => `max(v.value) FILTER (WHERE v.indicator = ${sqlString(name)}) AS ${sqlIdent(prefix + name)}`)
+    indicators
+      .filter((d) => d.level === level)
+      .map(({ indicator }) => `max(v.value) FILTER (WHERE v.indicator = ${sqlString(indicator)}) AS ${sqlIdent(prefix + indicator)}`)
       .join(',\n    ');
   const entries = catalogue(settings);
   const derived = entries.map((e) => `(${e.formula}) AS ${sqlIdent(e.name + '_level')}`).join(',\n       ');
@@ -33,7 +34,7 @@ export async function derive(ctx: StageContext): Promise<StageReport> {
 
 export const deriveStage: Stage = {
   name: 'derive', does: 'the catalogue formulas', module: import.meta.url, run: derive,
-  inputs: ['clean_values', 'clean_kept', 'dim_city', 'dim_province'], outputs: ['derived'], settings: ['ecoFormula'],
+  inputs: ['clean_values', 'clean_kept', 'dim_city', 'dim_province', 'ref_indicators'], outputs: ['derived'], settings: ['ecoFormula'],
   tests: [
     { name: 'derived_unique_city_year', table: 'derived', severity: 'error', kind: 'unique', columns: ['city_code', 'year'] },
   ],

@@ -6,16 +6,17 @@ import { join } from 'node:path';
 import { loadCities, loadCityRecords, provinces } from '../../reference/index.ts';
 import { STAGED_PARTS } from '../ingest/handoff.ts';
 import { INGEST_VERSION } from '../ingest/index.ts';
+import { STAGED_PART_COLUMNS } from '../ingest/read.ts';
 import { codeFingerprint } from '../runner/code-graph.ts';
 import { combine } from '../runner/fingerprint.ts';
-import { PartCache, partsView, STAGED_COLUMNS } from '../runner/part-cache.ts';
+import { PartCache, partsView } from '../runner/part-cache.ts';
 import type { Stage, StageContext, StageReport } from '../runner/stage.ts';
 import type { ColumnSpec } from '../shared/db.ts';
 import { HARMONIZED_PARTS, type WarehousePart } from './handoff.ts';
 import { harmonizeParts, OUTSIDE_UNIT_COLUMNS, type HarmonizedPartMeta } from './parts.ts';
 import { readUserAliases } from './aliases.ts';
 
-const HARMONIZED_COLUMNS: ColumnSpec[] = [...STAGED_COLUMNS, { name: 'city_code', type: 'VARCHAR' }, { name: 'mapping', type: 'VARCHAR' }];
+const HARMONIZED_COLUMNS: ColumnSpec[] = [...STAGED_PART_COLUMNS, { name: 'city_code', type: 'VARCHAR' }, { name: 'mapping', type: 'VARCHAR' }];
 export const USER_ALIAS_COLUMNS: ColumnSpec[] = [
   { name: 'line', type: 'INTEGER' }, { name: 'printed', type: 'VARCHAR' }, { name: 'first_year', type: 'INTEGER' },
   { name: 'last_year', type: 'INTEGER' }, { name: 'city_code', type: 'VARCHAR' }, { name: 'note', type: 'VARCHAR' },
@@ -29,7 +30,9 @@ async function runHarmonize(ctx: StageContext): Promise<StageReport> {
   const version = combine([INGEST_VERSION, codeFingerprint(new URL('./parts.ts', import.meta.url).href), ctx.settings.mergePolicy, user.sha256]);
   const cache = new PartCache<HarmonizedPartMeta>(join(ctx.outDir, '.cache', 'harmonize-files'), version);
   const parts = ctx.handoff.need(STAGED_PARTS);
-  const result = await harmonizeParts(ctx.db, { merge: ctx.settings.mergePolicy, aliases: user.aliases }, parts, cache, ctx.full);
+  // the registry's extra indicators are city series like the fixed ones
+  const extraIndicators = (await ctx.db.rows<{ indicator: string }>('SELECT indicator FROM stg_indicators WHERE user_defined ORDER BY position')).map((r) => r.indicator);
+  const result = await harmonizeParts(ctx.db, { merge: ctx.settings.mergePolicy, aliases: user.aliases, extraIndicators }, parts, cache, ctx.full);
   cache.prune(parts.map((p) => p.key));
   await ctx.db.run(partsView('harmonized', result.paths, HARMONIZED_COLUMNS));
   await ctx.db.createAndAppend('quality_outside_units', OUTSIDE_UNIT_COLUMNS, result.outside as unknown as Record<string, unknown>[]);
@@ -65,7 +68,7 @@ async function runHarmonize(ctx: StageContext): Promise<StageReport> {
 
 export const harmonizeStage: Stage = {
   name: 'harmonize', does: 'map every name/code/year to its canonical city', module: import.meta.url,
-  inputs: ['staged'], outputs: ['harmonized', 'dim_city', 'dim_province', 'quality_outside_units', 'meta_user_aliases'], settings: ['mergePolicy'],
+  inputs: ['staged', 'stg_indicators'], outputs: ['harmonized', 'dim_city', 'dim_province', 'quality_outside_units', 'meta_user_aliases'], settings: ['mergePolicy'],
   run: runHarmonize,
   restore: async (ctx) => { await runHarmonize(ctx); },
   tests: [

@@ -33,6 +33,8 @@ export interface HarmonizePolicy {
   merge: 'merge' | 'drop';
   /** the user's aliases.csv (pipelines/harmonize/aliases.ts); they win over the project's reference */
   aliases?: readonly UserAlias[];
+  /** indicators the source registry declares beyond the fixed list (extra_indicators): city series */
+  extraIndicators?: readonly string[];
 }
 
 /** mapped/merged: kept; dropped: removed by a crosswalk policy (巢湖, 莱芜 after 2018); outside: not a city of the panel */
@@ -160,7 +162,8 @@ export class UnitResolver {
 
   /** The outcome of a printed unit; an UnplacedUnitError when it cannot be placed. */
   outcome(s: HarmonizeKey): Outcome {
-    const level = RAW_INDICATORS[s.indicator as keyof typeof RAW_INDICATORS]?.level;
+    const level = RAW_INDICATORS[s.indicator as keyof typeof RAW_INDICATORS]?.level
+      ?? (this.policy.extraIndicators?.includes(s.indicator) ? 'city' : undefined);
     if (level === undefined) {
       throw new DataError({ file: s.file, sheet: s.sheet, cell: s.cell }, `a known indicator, found '${s.indicator}'`);
     }
@@ -399,7 +402,8 @@ export async function harmonizeParts(
   await db.createAndAppend(
     'ref_indicator_levels',
     [{ name: 'indicator', type: 'VARCHAR' }, { name: 'level', type: 'VARCHAR' }],
-    Object.entries(RAW_INDICATORS).map(([indicator, d]) => ({ indicator, level: d.level })),
+    [...Object.entries(RAW_INDICATORS).map(([indicator, d]) => ({ indicator, level: d.level })),
+      ...(policy.extraIndicators ?? []).map((indicator) => ({ indicator, level: 'city' }))],
   );
   const resolver = new UnitResolver(policy);
   const unplaced = new Unplaced();

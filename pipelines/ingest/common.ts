@@ -1,5 +1,5 @@
 /** Pieces shared by the layout adapters: the emit context, unit checks, province names, value cells. */
-import { RAW_INDICATORS, UNIT_FACTORS, type RawIndicator } from '../../schemas/indicators.ts';
+import { UNIT_FACTORS, unitName, type IndicatorDefinition } from '../../schemas/indicators.ts';
 import type { StagedValue } from '../../schemas/staged.ts';
 import type { Province } from '../../schemas/crosswalk.ts';
 import { parseNumericCell, type Cell } from './cells.ts';
@@ -14,10 +14,15 @@ export interface AdapterContext {
   /** data year from the file name ({edition} or {year} placeholder), if the pattern has one */
   yearFromName: number | null;
   years: { from: number; to: number };
+  /** every indicator the registry can feed (the fixed ones and its extra_indicators) */
+  indicators: Readonly<Record<string, IndicatorDefinition>>;
   provinces: ProvinceIndex;
   emit(v: StagedValue): void;
   /** a matrix layout's year columns: their range and where the first one is */
   yearHeader(h: YearHeader): void;
+  /** rows holding text that were not read: after the end of the data (watermarks, adverts, notes), or inside it
+   *  with text only in columns the registry does not declare */
+  ignoredRows(rows: number): void;
 }
 
 /** The year columns of one sheet of an EPS export. */
@@ -60,14 +65,17 @@ export class ProvinceIndex {
   }
 }
 
-/** The clean stage must be able to convert the declared unit to the canonical one: refuse anything else here. */
-export function checkUnit(indicator: RawIndicator, unit: string, where: { file: string; sheet?: string; cell?: string }): void {
-  const canonical = RAW_INDICATORS[indicator].unit;
+/** The clean stage must be able to convert the declared unit to the canonical one: refuse anything else here.
+ *  Returns the unit in the unit table's spelling (亿元人民币 → 亿元), as staged values record it. */
+export function checkUnit(indicator: Pick<IndicatorDefinition, 'label' | 'unit'>, printed: string, where: { file: string; sheet?: string; cell?: string }): string {
+  const canonical = indicator.unit;
   const known = UNIT_FACTORS[canonical];
+  const unit = unitName(printed);
   if (!known || !Object.prototype.hasOwnProperty.call(known, unit)) {
     const list = known ? Object.keys(known).join(', ') : canonical;
-    throw new IngestError(where, `expected a unit convertible to ${canonical} for ${RAW_INDICATORS[indicator].label} (${list}), got ${shown(unit)}`);
+    throw new IngestError(where, `expected a unit convertible to ${canonical} for ${indicator.label} (${list}), got ${shown(printed)}`);
   }
+  return unit;
 }
 
 export function checkYear(year: number, ctx: AdapterContext, where: { sheet?: string; cell?: string }): void {
@@ -84,7 +92,7 @@ export function valueAt(
   t: Table,
   r: number,
   c: number,
-  indicator: RawIndicator,
+  indicator: Pick<IndicatorDefinition, 'label'>,
 ): { value: number | null; missing_marker: string | null } {
   const cell: Cell = t.get(r, c);
   const p = parseNumericCell(cell);
@@ -92,7 +100,7 @@ export function valueAt(
     if (p.value < 0) {
       throw new IngestError(
         { file: t.file, sheet: t.sheet, cell: address(r, c) },
-        `expected a non-negative number for ${RAW_INDICATORS[indicator].label} (every raw indicator is a count or an amount), got ${p.value}`,
+        `expected a non-negative number for ${indicator.label} (every raw indicator is a count or an amount), got ${p.value}`,
       );
     }
     return { value: p.value, missing_marker: null };

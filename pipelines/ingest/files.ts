@@ -29,7 +29,7 @@ export interface IngestLimits {
   maxCompressionRatio: number;
   /** most zip entries in an xlsx container */
   maxZipEntries: number;
-  /** most rows in one sheet or CSV file */
+  /** most rows holding data in one sheet or CSV file (a sheet's declared dimension is not counted) */
   maxRows: number;
   /** most columns in one sheet or CSV file */
   maxCols: number;
@@ -258,8 +258,12 @@ export interface CsvRecords {
 }
 
 /** RFC 4180 CSV (comma, double-quote escaping, CRLF or LF). */
+/** Every record without data shares one empty array (a million lines of commas cost no memory). */
+const BLANK_RECORD: string[] = [];
+
 export function parseCsv(text: string, file: string, limits: IngestLimits): CsvRecords {
   const rows: string[][] = [];
+  let dataRows = 0;
   const lines: number[] = [];
   let row: string[] = [];
   let rowStartLine = 1;
@@ -293,12 +297,15 @@ export function parseCsv(text: string, file: string, limits: IngestLimits): CsvR
       if (ch === '\r' && text[i + 1] === '\n') i++;
       row.push(field);
       field = '';
-      rows.push(row);
+      // the limit counts records holding data: a sheet saved as CSV keeps its used range as lines of commas
+      if (row.some((v) => v !== '')) {
+        rows.push(row);
+        if (++dataRows > limits.maxRows) throw new IngestError({ file }, `expected at most ${limits.maxRows} rows holding data (limits.maxRows)`);
+      } else rows.push(BLANK_RECORD);
       lines.push(rowStartLine);
       row = [];
       line++;
       rowStartLine = line;
-      if (rows.length > limits.maxRows) throw new IngestError({ file }, `expected at most ${limits.maxRows} rows (limits.maxRows)`);
     } else field += ch;
   }
   if (quoted) throw new IngestError({ file, cell: `line ${fieldStartLine}` }, 'expected a closing quote, the quoted field runs to the end of the file (truncated CSV?)');

@@ -20,7 +20,10 @@ import pLimit from 'p-limit';
 import type { WorkBook } from 'xlsx';
 import { z } from 'zod';
 import { StagedValue } from '../../schemas/staged.ts';
-import { loadRegistry, parseRegistry, type Registry, type RegistryInput, type Source } from '../../schemas/sources.ts';
+import { STAGED_COLUMNS } from '../runner/part-cache.ts';
+import type { ColumnSpec } from '../shared/db.ts';
+import { indicatorDefinitions, loadRegistry, parseRegistry, sourceIndicators, type Registry, type RegistryInput, type Source } from '../../schemas/sources.ts';
+import type { IndicatorDefinition } from '../../schemas/indicators.ts';
 import { provinces } from '../../reference/index.ts';
 import { DOCUMENTATION_FILE, listRawFiles, readRawFile, USER_ALIASES_FILE, type RawFile } from '../shared/raw-files.ts';
 import { normLabel } from './cells.ts';
@@ -33,6 +36,10 @@ import { compilePattern, type PatternGroups } from './pattern.ts';
 
 export { IngestError } from './errors.ts';
 export { DEFAULT_LIMITS, type IngestLimits } from './files.ts';
+
+/** The columns of an ingest part (a file's staged values in Parquet): the runner's staged columns and the concept
+ *  tag. Declared here so that the version of what reads a file (INGEST_VERSION) covers them. */
+export const STAGED_PART_COLUMNS: ColumnSpec[] = [...STAGED_COLUMNS, { name: 'concept', type: 'VARCHAR' }];
 
 export interface IngestOptions {
   /** directory holding the raw files; registry paths are relative to it */
@@ -56,6 +63,8 @@ export interface IngestFilesOptions extends IngestOptions {
   knownSha?: (path: string) => string | undefined;
   /** called once with the raw files that no registry source reads (documentation files and the registry aside) */
   onUnclaimed?: (paths: string[]) => void;
+  /** called once with the validated registry */
+  onRegistry?: (registry: Registry) => void;
 }
 
 /** One file of an ingest: its values, or null when `reuse` had them. */
@@ -78,6 +87,9 @@ export interface IngestedFile {
   cells: number;       // non-empty cells in the sheets read
   values: number;      // staged values from this file
   sources: string[];   // registry ids that read it
+  /** rows with text that no reader read: a long panel's trailer (watermarks, adverts, notes after the data) and
+   *  rows with text only in undeclared columns */
+  ignored_rows?: number;
   /** the year columns of its EPS sheets (checked against the dated files after every file is read) */
   year_headers?: YearHeader[];
 }
@@ -134,14 +146,16 @@ function yearFromName(src: Source, g: PatternGroups, file: string): number | nul
 }
 
 function checkDims(t: Table, limits: IngestLimits): void {
-  if (t.rows > limits.maxRows) throw new IngestError({ file: t.file, sheet: t.sheet || undefined }, `expected at most ${limits.maxRows} rows (limits.maxRows), the sheet has ${t.rows}`);
-  if (t.cols > limits.maxCols) throw new IngestError({ file: t.file, sheet: t.sheet || undefined }, `expected at most ${limits.maxCols} columns (limits.maxCols), the sheet has ${t.cols}`);
+  if (t.rows > limits.maxRows) throw new IngestError({ file: t.file, sheet: t.sheet || undefined }, `expected at most ${limits.maxRows} rows (limits.maxRows), its data reach row ${t.rows}`);
+  if (t.cols > limits.maxCols) throw new IngestError({ file: t.file, sheet: t.sheet || undefined }, `expected at most ${limits.maxCols} columns (limits.maxCols), its data reach column ${t.cols}`);
 }
 
-interface FileTask {
+export interface FileTask {
   path: string;
   file: RawFile;
   reads: Array<{ src: Source; year: number | null }>;
+  /** the definitions of the indicators its sources feed (their canonical units decide which units are accepted) */
+  indicators: Record<string, IndicatorDefinition>;
 }
 
 async function ingestFile(
@@ -151,7 +165,7 @@ async function ingestFile(
   reuse?: (key: string) => IngestedFile | undefined,
   knownSha?: (path: string) => string | undefined,
 ): Promise<FileOutcome> {
-  const keyOf = (sha256: string) => createHash('sha256').update(JSON.stringify([task.path, sha256, task.reads, limits])).digest('hex');
+  const keyOf = (sha256: string) => createHash('sha256').update(JSON.stringify([task.path, sha256, task.reads, task.indicators, limits])).digest('hex');
   const hashed = knownSha?.(task.path);
   if (hashed && reuse) {
     const key = keyOf(hashed);
@@ -169,9 +183,16 @@ async function ingestFile(
   return { key, ...parseFile(task, buf, sha256, limits, prov) };
 }
 
-function parseFile(task: FileTask, buf: Buffer, sha256: string, limits: IngestLimits, prov: ProvinceIndex): IngestedFileResult {
+/** Parse one file with the readers of its sources. `onReadError`: a source whose read fails is reported there and
+ *  the file's other sources are still read (the dry run lists every problem); without it the first error stops. */
+export function parseFile(
+  task: FileTask, buf: Buffer, sha256: string, limits: IngestLimits, prov: ProvinceIndex,
+  onReadError?: (src: Source, e: IngestError) => void,
+): IngestedFileResult {
   const values: StagedValue[] = [];
   const yearHeaders: YearHeader[] = [];
+  // per sheet: two sources reading one table see the same trailer
+  const ignoredRows = new Map<string, number>();
   const tables = new Map<string, Table>();
   const isCsv = /\.(csv|txt)$/i.test(task.path);
   let csvRecords: CsvRecords | null = null;
@@ -203,19 +224,35 @@ function parseFile(task: FileTask, buf: Buffer, sha256: string, limits: IngestLi
     tables.set(name, t);
     return t;
   };
-  for (const { src, year } of task.reads) {
+  const read = (src: Source, year: number | null): void => {
+    const t = tableFor(src);
     const ctx: AdapterContext = {
       sourceId: src.id,
       file: task.path,
       sha256,
       yearFromName: year,
       years: src.years,
+      indicators: task.indicators,
       provinces: prov,
       emit: (v) => values.push(v),
       yearHeader: (h) => yearHeaders.push(h),
+      ignoredRows: (n) => { ignoredRows.set(t.sheet, Math.max(n, ignoredRows.get(t.sheet) ?? 0)); },
     };
-    const t = tableFor(src);
     readLayout(t, src, ctx);
+  };
+  for (const { src, year } of task.reads) {
+    if (!onReadError) {
+      read(src, year);
+      continue;
+    }
+    const before = values.length;
+    try {
+      read(src, year);
+    } catch (e) {
+      if (!(e instanceof IngestError)) throw e;
+      values.length = before; // nothing of a failed read
+      onReadError(src, e);
+    }
   }
   let cells = 0;
   for (const t of tables.values()) cells += t.cells();
@@ -227,6 +264,7 @@ function parseFile(task: FileTask, buf: Buffer, sha256: string, limits: IngestLi
       sheets: tables.size,
       cells,
       values: values.length,
+      ignored_rows: [...ignoredRows.values()].reduce((a, b) => a + b, 0),
       sources: [...new Set(task.reads.map((r) => r.src.id))],
       year_headers: yearHeaders,
     },
@@ -236,49 +274,79 @@ function parseFile(task: FileTask, buf: Buffer, sha256: string, limits: IngestLi
 
 const StagedValues = z.array(StagedValue);
 
+/** The registry of an ingest: the option's object or file, else `<rawDir>/sources.json`; a bad one is an
+ *  IngestError naming it. */
+export function resolveRegistry(opts: Pick<IngestOptions, 'rawDir' | 'registry'>): { registry: Registry; registryPath: string } {
+  const registryPath = typeof opts.registry === 'string' ? opts.registry : join(opts.rawDir, 'sources.json');
+  try {
+    if (opts.registry === undefined) {
+      if (!existsSync(registryPath)) throw new Error('expected the source registry (sources.json in the raw folder, or the registry option), not found');
+      return { registry: loadRegistry(registryPath), registryPath };
+    }
+    if (typeof opts.registry === 'string') return { registry: loadRegistry(opts.registry), registryPath };
+    return { registry: parseRegistry(opts.registry), registryPath };
+  } catch (e) {
+    throw new IngestError({ file: typeof opts.registry === 'object' ? '(registry option)' : registryPath }, (e as Error).message.replace(/^source registry \S+: /, 'source registry: '));
+  }
+}
+
+/** Which files each source reads: one task per file, in path order. A source without a file (not optional) and a
+ *  file name whose year is outside its source's range are problems, in registry order. */
+export function planFiles(registry: Registry, rawDir: string, registryPath: string, registryOption?: IngestOptions['registry']): {
+  tasks: FileTask[]; problems: IngestError[]; unclaimed: string[]; matched: Map<string, string[]>;
+} {
+  const definitions = indicatorDefinitions(registry);
+  const all = listRawFiles(rawDir);
+  const tasks = new Map<string, FileTask>();
+  const problems: IngestError[] = [];
+  const matched = new Map<string, string[]>();
+  for (const src of registry.sources) {
+    const match = compilePattern(src.file);
+    const files: string[] = [];
+    for (const file of all) {
+      const groups = match(file.path);
+      if (!groups) continue;
+      files.push(file.path);
+      let year: number | null;
+      try {
+        year = yearFromName(src, groups, file.path);
+      } catch (e) {
+        if (!(e instanceof IngestError)) throw e;
+        problems.push(e);
+        continue;
+      }
+      const task = tasks.get(file.path) ?? { path: file.path, file, reads: [], indicators: {} };
+      task.reads.push({ src, year });
+      for (const name of sourceIndicators(src)) task.indicators[name] = definitions[name];
+      tasks.set(file.path, task);
+    }
+    matched.set(src.id, files);
+    if (files.length === 0 && !src.optional) {
+      problems.push(new IngestError({ file: src.file }, `expected at least one file matching the pattern of source '${src.id}' under ${rawDir}, found none (set "optional": true to allow)`));
+    }
+  }
+  // a file no source reads is not an error (notes, an old export), but it must not go unnoticed
+  const registryFile = typeof registryOption === 'string' || registryOption === undefined ? resolve(registryPath) : '';
+  const unclaimed = all.filter((f) => !tasks.has(f.path) && !DOCUMENTATION_FILE.test(f.path) && f.path !== USER_ALIASES_FILE && resolve(rawDir, f.path) !== registryFile);
+  const ordered = [...tasks.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { tasks: ordered, problems, unclaimed: unclaimed.map((f) => f.path), matched };
+}
+
 /** Read every registered file (or take it from `reuse`); fresh values are checked against their contract. Values
  *  are not checked across files here: see ingest() (in memory) and the pipeline's ingest stage (in DuckDB). */
 export async function ingestFiles(opts: IngestFilesOptions): Promise<FileOutcome[]> {
   const limits: IngestLimits = { ...DEFAULT_LIMITS, ...(opts.limits ?? {}) };
   if (!existsSync(opts.rawDir)) throw new IngestError({ file: opts.rawDir }, 'expected a folder with the raw files, not found');
-  let registry: Registry;
-  const registryPath = typeof opts.registry === 'string' ? opts.registry : join(opts.rawDir, 'sources.json');
-  try {
-    if (opts.registry === undefined) {
-      if (!existsSync(registryPath)) throw new Error('expected the source registry (sources.json in the raw folder, or the registry option), not found');
-      registry = loadRegistry(registryPath);
-    } else if (typeof opts.registry === 'string') registry = loadRegistry(opts.registry);
-    else registry = parseRegistry(opts.registry);
-  } catch (e) {
-    throw new IngestError({ file: typeof opts.registry === 'object' ? '(registry option)' : registryPath }, (e as Error).message.replace(/^source registry \S+: /, 'source registry: '));
-  }
+  const { registry, registryPath } = resolveRegistry(opts);
+  opts.onRegistry?.(registry);
 
-  const all = listRawFiles(opts.rawDir);
-  const tasks = new Map<string, FileTask>();
-  for (const src of registry.sources) {
-    const match = compilePattern(src.file);
-    let matched = 0;
-    for (const file of all) {
-      const groups = match(file.path);
-      if (!groups) continue;
-      matched++;
-      const year = yearFromName(src, groups, file.path);
-      const task = tasks.get(file.path) ?? { path: file.path, file, reads: [] };
-      task.reads.push({ src, year });
-      tasks.set(file.path, task);
-    }
-    if (matched === 0 && !src.optional) {
-      throw new IngestError({ file: src.file }, `expected at least one file matching the pattern of source '${src.id}' under ${opts.rawDir}, found none (set "optional": true to allow)`);
-    }
-  }
-  // a file no source reads is not an error (notes, an old export), but it must not go unnoticed
-  const registryFile = typeof opts.registry === 'string' || opts.registry === undefined ? resolve(registryPath) : '';
-  const unclaimed = all.filter((f) => !tasks.has(f.path) && !DOCUMENTATION_FILE.test(f.path) && f.path !== USER_ALIASES_FILE && resolve(opts.rawDir, f.path) !== registryFile);
-  opts.onUnclaimed?.(unclaimed.map((f) => f.path));
+  const plan = planFiles(registry, opts.rawDir, registryPath, opts.registry);
+  if (plan.problems.length > 0) throw plan.problems[0];
+  opts.onUnclaimed?.(plan.unclaimed);
 
   const prov = new ProvinceIndex(provinces());
   const limit = pLimit(Math.max(1, opts.concurrency ?? 3));
-  const ordered = [...tasks.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const ordered = plan.tasks;
   let done = 0;
   const results = await Promise.all(ordered.map((task) => limit(async () => {
     const r = await ingestFile(task, limits, prov, opts.reuse, opts.knownSha);
@@ -307,7 +375,7 @@ export async function ingestFiles(opts: IngestFilesOptions): Promise<FileOutcome
  *  a year header shifted by one puts every value under the next year. An export covering fewer years, or
  *  reaching a year ahead of the latest edition, is accepted. Checked here, across files, on every run: the
  *  ranges of files not read again come from their cached records. */
-function checkYearHeaders(files: IngestedFile[], tasks: FileTask[]): void {
+export function checkYearHeaders(files: IngestedFile[], tasks: FileTask[]): void {
   const dated = tasks.flatMap((t) => t.reads.flatMap((r) => (r.year === null ? [] : [{ year: r.year, path: t.path }])));
   if (dated.length === 0) return;
   const earliest = dated.reduce((a, b) => (b.year < a.year ? b : a));

@@ -56,21 +56,27 @@ export function columnIndex(letters: string): number {
   return c - 1;
 }
 
-/** Last row and column (0-based) of an A1 range such as "A1:J1048576" or "C7". */
-function rangeEnd(ref: string): { r: number; c: number } {
-  const m = /([A-Za-z]+)(\d+)$/.exec(ref.split(':').pop()!);
-  if (!m) return { r: -1, c: -1 };
-  return { r: Number(m[2]) - 1, c: columnIndex(m[1]) };
+/** A cell that holds something: a value, or a formula (whose missing cached value is an error for the reader). */
+function holdsData(cell: XLSX.CellObject | undefined): boolean {
+  return cell !== undefined && cell !== null && ((cell.v !== undefined && cell.v !== null && cell.v !== '') || cell.f !== undefined);
 }
 
+/** The size of a sheet is that of the cells holding data: the declared dimension (`!ref`) is not trusted, an
+ *  export often declares A1:J1048576 for a few thousand rows (the size limits would refuse it, and every reader
+ *  would walk a million empty rows). */
 export function sheetTable(file: string, sheet: string, ws: XLSX.WorkSheet): Table {
   const data = (ws['!data'] ?? []) as (XLSX.CellObject | undefined)[][];
   let rows = 0;
   let cols = 0;
-  if (ws['!ref']) {
-    const end = rangeEnd(ws['!ref']);
-    rows = end.r + 1;
-    cols = end.c + 1;
+  for (let r = 0; r < data.length; r++) {
+    const row = data[r];
+    if (!row) continue;
+    for (let c = row.length - 1; c >= 0; c--) {
+      if (!holdsData(row[c])) continue;
+      rows = r + 1;
+      if (c + 1 > cols) cols = c + 1;
+      break;
+    }
   }
   const merges: Merge[] = ((ws['!merges'] ?? []) as XLSX.Range[]).map((m) => ({ r1: m.s.r, c1: m.s.c, r2: m.e.r, c2: m.e.c }));
   const byStart = new Map<number, Merge>(merges.map((m) => [m.r1 * 16384 + m.c1, m]));
@@ -90,13 +96,21 @@ export function sheetTable(file: string, sheet: string, ws: XLSX.WorkSheet): Tab
   };
 }
 
+/** Like a sheet, a CSV file is as long as its last record holding data (a sheet saved as CSV keeps its trailing
+ *  rows of empty fields). */
 export function csvTable(file: string, { rows: records, lines }: CsvRecords): Table {
+  let rows = 0;
   let cols = 0;
-  for (const r of records) cols = Math.max(cols, r.length);
+  for (let r = 0; r < records.length; r++) {
+    if (records[r].some((v) => v !== '')) {
+      rows = r + 1;
+      cols = Math.max(cols, records[r].length);
+    }
+  }
   return {
     file,
     sheet: '',
-    rows: records.length,
+    rows,
     cols,
     get: (r, c) => {
       const v = records[r]?.[c];

@@ -18,17 +18,21 @@ import { compareWithPrevious, writeChangesTable } from './changes.ts';
 export const WAREHOUSE_TABLES: Record<string, string> = {
   dim_city: 'canonical cities (GB/T 2260 code at the end of the panel), province, region, municipality flag',
   dim_province: 'provinces and their region',
-  stg_files: 'every raw file read: path, sha256, bytes, cells',
-  stg_values: 'every staged value with provenance (file, sheet, cell, sha256) and its canonical city',
+  stg_files: 'every raw file read: path, sha256, bytes, sheets, cells, and ignored_rows: rows of text outside the data left unread (a long panel\u2019s watermark or advert trailer, stray cells in undeclared columns)',
+  stg_values: 'every staged value with provenance (file, sheet, cell, sha256), its concept tag and its canonical city',
   clean_values: 'indicators in canonical units per unit-year, with how each was obtained (observed/interpolated/carried/missing)',
   quality_imputations: 'every imputed cell',
   quality_drops: 'cities dropped by the drop rule, with the reason',
   quality_coverage: 'per indicator and panel year: units, observed, imputed and missing cells, imputed share',
   quality_unit_slips: 'observed values a power of ten away from their own series (possible unit slips), with the raw cell',
   quality_outside_units: 'printed units whose rows harmonize left out (自治州/盟/地区, province-administered county-level units, abolished units, merged predecessors after their last year, aliases.csv outside): file, unit as printed, code, years, rows, why', meta_user_aliases: 'the lines of the raw folder\u2019s aliases.csv used by this build and the rows each matched (mapping user)', quality_merge_gaps: 'merged cities (济南 with 莱芜): indicator-years left empty because a part had no row, and what became of them',
+  stg_sources: 'the source registry of this build: each source\u2019s layout, file pattern, accepted years, precedence and the indicators it feeds',
+  quality_discrepancies: 'city-year-indicators reported by more than one source: the value used (highest precedence) next to each other source\u2019s, canonical unit, relative difference',
+  quality_concepts: 'per indicator, the concept tag of the values used (户籍 or 常住 population \u2026 as the registry names it; NULL: not stated), by source, with their years',
+  quality_years_outside: 'rows of a source outside the panel\u2019s years, not used: source, indicator, first and last year, the years as runs, rows',
   derived: 'model variables in levels for every city (kept flag)',
   panel: 'the analysts\u2019 panel: kept city-years, model variables, heterogeneity groups, levels, winsorized copies',
-  meta_catalogue: 'the variable catalogue used for this build',
+  meta_catalogue: 'the variable catalogue used for this build; role user: an extra indicator of the source registry, a panel column as it is',
   meta_settings: 'the settings of this build',
   meta_build: 'where the build came from; synthetic = true for the bundled generated sample',
   test_failures: 'rows that failed a data test of severity warn (an error stops the run)',
@@ -129,6 +133,9 @@ export async function writeWarehouse(ctx: StageContext): Promise<StageReport> {
       ],
       catalogue(settings).map((e) => ({ ...e, split: e.split ?? null })),
     );
+    // the registry's extra indicators: panel columns as they are, never required
+    await db.run(`INSERT INTO meta_catalogue SELECT indicator, label, indicator, unit, 'none', 'user', false, NULL
+                  FROM ref_indicators WHERE user_defined ORDER BY position`);
     await db.createAndAppend(
       'meta_settings',
       [{ name: 'setting', type: 'VARCHAR' }, { name: 'value', type: 'VARCHAR' }],
@@ -291,7 +298,7 @@ function isSyntheticSample(rawDir: string): boolean {
 
 export const warehouseStage: Stage = {
   name: 'warehouse', does: 'write warehouse.duckdb, panel.parquet, panel.arrow atomically', module: import.meta.url,
-  inputs: ['dim_city', 'dim_province', 'stg_files', 'harmonized', 'clean_values', 'quality_imputations', 'quality_drops', 'quality_coverage', 'quality_unit_slips', 'derived', 'panel', 'quality_outside_units', 'meta_user_aliases', 'quality_merge_gaps'],
+  inputs: ['dim_city', 'dim_province', 'stg_files', 'harmonized', 'clean_values', 'quality_imputations', 'quality_drops', 'quality_coverage', 'quality_unit_slips', 'derived', 'panel', 'quality_outside_units', 'meta_user_aliases', 'quality_merge_gaps', 'quality_years_outside', 'stg_sources', 'quality_discrepancies', 'ref_indicators', 'quality_concepts'],
   outputs: [], settings: [], tests: [],
   publishes: [WAREHOUSE_FILE, ...PANEL_FILES],
   run: writeWarehouse,

@@ -25,8 +25,10 @@ WITH series AS (
 SELECT s.city_code, s.year, s.indicator, s.value, s.local_median, round(log10(s.value / s.local_median))::INTEGER AS power_of_ten,
        any_value(h.file) AS file, any_value(h.sheet) AS sheet, any_value(h.cell) AS cell
 FROM series s
+-- the cells of the source whose value was used
+LEFT JOIN clean_normalized n ON n.city_code = s.city_code AND n.year = s.year AND n.indicator = s.indicator
 LEFT JOIN harmonized h ON h.city_code = s.city_code AND h.year = s.year AND h.indicator = s.indicator
-  AND (h.scope IS NULL OR h.scope = '全市')
+  AND h.source_id = n.source_id AND (h.scope IS NULL OR h.scope = '全市')
 WHERE s.n >= 3 AND abs(log10(s.value / s.local_median)) >= 2.5
 GROUP BY ALL
 ORDER BY s.indicator, s.year, s.city_code;

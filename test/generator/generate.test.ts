@@ -13,7 +13,7 @@ import { buildTruth } from '../../generator/truth.ts';
 import { STALE_VENDOR_CODES } from '../../generator/write-vendor.ts';
 import { reportedUnits } from '../../reference/index.ts';
 import { ingest } from '../../pipelines/ingest/read.ts';
-import { RAW_INDICATORS } from '../../schemas/indicators.ts';
+import { RAW_INDICATORS, type RawIndicator } from '../../schemas/indicators.ts';
 import { tempDir } from '../pipelines/ingest/fixtures.ts';
 
 const RAW = join(import.meta.dirname, '..', '..', 'raw');
@@ -78,7 +78,7 @@ describe('ingest of the committed sample', () => {
       expect(code, `${v.file} ${v.cell}`).toBeDefined();
       const key = `${v.indicator}|${v.year}|${code}|${v.indicator === 'ecommerce_volume' ? '-' : v.scope}`;
       expect(got.has(key), key).toBe(false);
-      got.set(key, v.value === null ? null : v.value * independentFactor(RAW_INDICATORS[v.indicator].unit, v.unit));
+      got.set(key, v.value === null ? null : v.value * independentFactor(RAW_INDICATORS[v.indicator as RawIndicator].unit, v.unit));
     }
     const expected = new Map<string, number | null>();
     for (const o of truth.city) expected.set(`${o.indicator}|${o.year}|${o.city_code}|${o.scope}`, o.value);

@@ -3,7 +3,7 @@ import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as XLSX from 'xlsx';
 import { describe, expect, it } from 'vitest';
-import { RAW_INDICATORS } from '../../schemas/indicators.ts';
+import { RAW_INDICATORS, type RawIndicator } from '../../schemas/indicators.ts';
 import { renderSample } from '../../generator/write-sample.ts';
 import { writeYearbooks, yearbookPath } from '../../generator/write-yearbook.ts';
 import { writeEps } from '../../generator/write-eps.ts';
@@ -111,7 +111,7 @@ describe('writers → ingest round trip', () => {
       else code = v.code_raw === '522400' ? '520500' : v.code_raw!;
       const key = `${v.indicator}|${v.year}|${code}|${v.indicator === 'ecommerce_volume' ? '-' : v.scope}`;
       expect(got.has(key), key).toBe(false);
-      const f = independentFactor(RAW_INDICATORS[v.indicator].unit, v.unit);
+      const f = independentFactor(RAW_INDICATORS[v.indicator as RawIndicator].unit, v.unit);
       got.set(key, v.value === null ? null : v.value * f);
     }
     // EPS matrices also hold empty cells where a unit did not report (莱芜 after its merge, 毕节 before it was

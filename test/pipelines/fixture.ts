@@ -1,5 +1,6 @@
 // A tiny universe for stage tests: three cities in two provinces, four years, every indicator.
-import { RAW_INDICATORS, type RawIndicator } from '../../schemas/indicators.ts';
+import { fixedIndicators, RAW_INDICATORS, type IndicatorDefinition, type RawIndicator } from '../../schemas/indicators.ts';
+import { INDICATOR_COLUMNS } from '../../pipelines/ingest/index.ts';
 import { defaultSettings, type PipelineSettings } from '../../schemas/settings.ts';
 import { Handoff, type StageContext } from '../../pipelines/runner/stage.ts';
 import { join } from 'node:path';
@@ -37,7 +38,7 @@ export function baseValue(indicator: RawIndicator, i: number, t: number): number
 
 const HARMONIZED: ColumnSpec[] = [
   'source_id', 'layout', 'file', 'sheet', 'cell', 'file_sha256', 'indicator', 'scope', 'year', 'name_raw', 'code_raw',
-  'province_raw', 'value', 'unit', 'missing_marker', 'city_code', 'mapping',
+  'province_raw', 'value', 'unit', 'missing_marker', 'concept', 'city_code', 'mapping',
 ].map((name) => ({ name, type: name === 'year' ? 'INTEGER' : name === 'value' ? 'DOUBLE' : 'VARCHAR' }));
 
 export type Row = Record<string, unknown>;
@@ -64,7 +65,7 @@ export function harmonizedRows(edit: (row: Row) => Row | null = (r) => r): Row[]
 }
 
 export async function fixtureContext(
-  rows: Row[], settings: Partial<PipelineSettings> = {}, outDir = '/nonexistent',
+  rows: Row[], settings: Partial<PipelineSettings> = {}, outDir = '/nonexistent', extra: Record<string, IndicatorDefinition> = {},
 ): Promise<StageContext> {
   const db = await StageDb.open();
   // `ord` is the staged order the pipeline's harmonized view carries
@@ -83,6 +84,12 @@ export async function fixtureContext(
   await db.createAndAppend('meta_user_aliases', USER_ALIAS_COLUMNS, []);
   await db.createAndAppend('stg_files', [{ name: 'path', type: 'VARCHAR' }, { name: 'sha256', type: 'VARCHAR' }],
     [{ path: 'fixture.xlsx', sha256: '0'.repeat(64) }]);
+  // the indicators and the registry's sources as the ingest stage leaves them: the fixed indicators and `extra`;
+  // one source per source id of the rows, no precedence declared
+  await db.createAndAppend('stg_indicators', INDICATOR_COLUMNS, Object.entries({ ...fixedIndicators(), ...extra })
+    .map(([indicator, d], position) => ({ indicator, position, ...d, user_defined: d.user })));
+  await db.createAndAppend('stg_sources', [{ name: 'source_id', type: 'VARCHAR' }, { name: 'precedence', type: 'INTEGER' }],
+    [...new Set(rows.map((r) => String(r.source_id)))].map((source_id) => ({ source_id, precedence: null })));
   return {
     db, settings: { ...defaultSettings(), firstYear: 2011, ...settings }, rawDir: '/nonexistent', outDir,
     progress: () => {}, handoff: new Handoff(), rawFiles: new Map(),

@@ -14,7 +14,6 @@
  * (a year header shifted by one, pipelines/ingest/read.ts); merged cells among the rows read are refused.
  */
 import type { EpsSource } from '../../../schemas/sources.ts';
-import { RAW_INDICATORS } from '../../../schemas/indicators.ts';
 import { cellText, cleanName, cleanUnit, isAggregate, isFootnote, normLabel, parseCode, parseYear } from '../cells.ts';
 import { IngestError, shown } from '../errors.ts';
 import { address, type Table } from '../table.ts';
@@ -58,8 +57,7 @@ export function readEpsSheet(t: Table, src: EpsSource, ctx: AdapterContext): voi
           throw new IngestError(where(r, line.col), `expected the indicator ${src.labels.map(shown).join(' or ')} (source '${src.id}'), got ${shown(line.value)}`);
         }
       } else if (line.key === '单位' && src.unit === 'header') {
-        unit = cleanUnit(line.value);
-        checkUnit(src.indicator, unit, where(r, line.col));
+        unit = checkUnit(ctx.indicators[src.indicator], cleanUnit(line.value), where(r, line.col));
       }
       continue;
     }
@@ -87,8 +85,8 @@ export function readEpsSheet(t: Table, src: EpsSource, ctx: AdapterContext): voi
   if (headerRow < 0) {
     throw new IngestError(sheetWhere, `expected an EPS table header (${src.name_headers[0]} and year columns) in the first ${searchTo} rows, found none (not an EPS export?)`);
   }
-  if (unit === null) throw new IngestError(sheetWhere, `expected a 单位 line (unit of ${RAW_INDICATORS[src.indicator].label}) above the table, found none`);
-  if (src.unit !== 'header') checkUnit(src.indicator, unit, sheetWhere);
+  if (unit === null) throw new IngestError(sheetWhere, `expected a 单位 line (unit of ${ctx.indicators[src.indicator].label}) above the table, found none`);
+  if (src.unit !== 'header') unit = checkUnit(ctx.indicators[src.indicator], unit, sheetWhere);
   const seenYear = new Map<number, number>();
   for (const y of yearCols) {
     const cellWhere = { sheet: t.sheet, cell: address(headerRow, y.col) };
@@ -132,7 +130,7 @@ export function readEpsSheet(t: Table, src: EpsSource, ctx: AdapterContext): voi
     }
     merged.check(r);
     for (const y of yearCols) {
-      const v = valueAt(t, r, y.col, src.indicator);
+      const v = valueAt(t, r, y.col, ctx.indicators[src.indicator]);
       ctx.emit({
         source_id: ctx.sourceId,
         file: t.file,
@@ -149,6 +147,7 @@ export function readEpsSheet(t: Table, src: EpsSource, ctx: AdapterContext): voi
         value: v.value,
         unit,
         missing_marker: v.missing_marker,
+        concept: src.concept ?? null,
       });
     }
   }

@@ -16,14 +16,14 @@
  * (see checkTitleYear); merged cells among the city rows are refused.
  */
 import type { YearbookSource } from '../../../schemas/sources.ts';
-import { RAW_INDICATORS, type RawIndicator } from '../../../schemas/indicators.ts';
 import { cellText, cleanName, cleanUnit, isAggregate, isFootnote, normLabel } from '../cells.ts';
 import { IngestError, shown } from '../errors.ts';
 import { address, columnIndex, type Table } from '../table.ts';
 import { checkUnit, MergedCells, rowIsEmpty, valueAt, type AdapterContext } from '../common.ts';
 
 interface Column {
-  indicator: RawIndicator;
+  indicator: string;
+  concept: string | null;
   col: number;
   scope: '全市' | '市辖区' | null;
   unit: string;
@@ -59,7 +59,7 @@ export function readYearbookTable(t: Table, src: YearbookSource, ctx: AdapterCon
 
   // 1. header row: the first row (within header_search_rows) holding a declared label; all declared labels must be on it
   let headerRow = -1;
-  const found = new Map<RawIndicator, { col: number; unit: string | null }>();
+  const found = new Map<string, { col: number; unit: string | null }>();
   const searchTo = Math.min(t.rows, src.header_search_rows);
   for (let r = 0; r < searchTo && headerRow < 0; r++) {
     for (let c = 0; c < t.cols; c++) {
@@ -125,7 +125,7 @@ export function readYearbookTable(t: Table, src: YearbookSource, ctx: AdapterCon
         scope = s;
       }
       if (ind.scopes && scope !== null && !ind.scopes.includes(scope)) continue;
-      columns.push({ indicator: ind.indicator, col: c, scope, unit: f.unit ?? '' });
+      columns.push({ indicator: ind.indicator, concept: ind.concept ?? null, col: c, scope, unit: f.unit ?? '' });
     }
     const unsplitLabel = span.length === 1 && normLabel(cellText(t.get(scopeRow, span[0]))) === '';
     for (const s of ind.scopes ?? []) {
@@ -145,21 +145,19 @@ export function readYearbookTable(t: Table, src: YearbookSource, ctx: AdapterCon
       const text = cellText(t.get(unitRow, col.col));
       const u = cleanUnit(text);
       if (u === '' || /^[\d.,]+$/.test(u)) {
-        throw new IngestError(where(unitRow, col.col), `expected a unit (e.g. ${RAW_INDICATORS[col.indicator].unit}) in the units row under ${RAW_INDICATORS[col.indicator].label}, got ${shown(text)}`);
+        throw new IngestError(where(unitRow, col.col), `expected a unit (e.g. ${ctx.indicators[col.indicator].unit}) in the units row under ${ctx.indicators[col.indicator].label}, got ${shown(text)}`);
       }
-      checkUnit(col.indicator, u, where(unitRow, col.col));
-      col.unit = u;
+      col.unit = checkUnit(ctx.indicators[col.indicator], u, where(unitRow, col.col));
     }
   } else if (src.unit === 'header') {
     for (const col of columns) {
       const f = found.get(col.indicator)!;
-      if (!f.unit) throw new IngestError(where(headerRow, f.col), `expected a unit in brackets after the label, e.g. "${RAW_INDICATORS[col.indicator].label}(${RAW_INDICATORS[col.indicator].unit})"`);
-      checkUnit(col.indicator, f.unit, where(headerRow, f.col));
+      if (!f.unit) throw new IngestError(where(headerRow, f.col), `expected a unit in brackets after the label, e.g. "${ctx.indicators[col.indicator].label}(${ctx.indicators[col.indicator].unit})"`);
+      col.unit = checkUnit(ctx.indicators[col.indicator], f.unit, where(headerRow, f.col));
     }
   } else {
     for (const col of columns) {
-      checkUnit(col.indicator, src.unit, { file: t.file, sheet: t.sheet });
-      col.unit = src.unit;
+      col.unit = checkUnit(ctx.indicators[col.indicator], src.unit, { file: t.file, sheet: t.sheet });
     }
   }
 
@@ -189,7 +187,7 @@ export function readYearbookTable(t: Table, src: YearbookSource, ctx: AdapterCon
     const provinceRaw = ctx.provinces.isMunicipality(name) ? name : province;
     merged.check(r);
     for (const col of columns) {
-      const v = valueAt(t, r, col.col, col.indicator);
+      const v = valueAt(t, r, col.col, ctx.indicators[col.indicator]);
       ctx.emit({
         source_id: ctx.sourceId,
         file: t.file,
@@ -206,6 +204,7 @@ export function readYearbookTable(t: Table, src: YearbookSource, ctx: AdapterCon
         value: v.value,
         unit: col.unit,
         missing_marker: v.missing_marker,
+        concept: col.concept,
       });
     }
   }

@@ -9,6 +9,7 @@ import { parseUserAliases, readUserAliases, type UserAlias } from '../../../pipe
 import { harmonizeStage } from '../../../pipelines/harmonize/index.ts';
 import { harmonize, harmonizeParts, UNPLACED_SHOWN, UnplacedUnitsError, type HarmonizedPartMeta } from '../../../pipelines/harmonize/parts.ts';
 import { STAGED_PARTS } from '../../../pipelines/ingest/handoff.ts';
+import { INDICATOR_COLUMNS } from '../../../pipelines/ingest/index.ts';
 import { PartCache, STAGED_COLUMNS } from '../../../pipelines/runner/part-cache.ts';
 import { Handoff, type StageContext } from '../../../pipelines/runner/stage.ts';
 import { StageDb } from '../../../pipelines/shared/db.ts';
@@ -205,6 +206,8 @@ describe('the user’s aliases.csv', () => {
         run: { record: {} as StageContext['run']['record'], log: join(out, 'runs.jsonl') },
       };
       ctx.handoff.set(STAGED_PARTS, parts.map((p) => ({ ...p, file: 'vendor/gdp.csv', sha256: 'a'.repeat(64) })));
+      // the ingest stage's list of indicators: no extra ones here
+      await db.createAndAppend('stg_indicators', INDICATOR_COLUMNS, []);
       await expect(harmonizeStage.run(ctx)).rejects.toThrow(/^1 printed unit the project cannot place/);
 
       writeFileSync(join(raw, 'aliases.csv'), 'printed,city_code,note\n石家妆,130100,typo\n');

@@ -101,3 +101,17 @@ export async function run(files: Array<{ path: string; data: Buffer | string }>,
   writeFiles(dir, files);
   return ingest({ rawDir: dir, registry: { version: 1, sources }, limits });
 }
+
+/** The workbook with the declared dimension of its sheets set to `ref` (exports often claim A1:J1048576 for a few
+ *  thousand rows); the cells are untouched. Edits the sheet XML in the zip: SheetJS would write a million rows. */
+export function withDimension(book: Buffer, ref: string): Buffer {
+  const zip = XLSX.CFB.read(book, { type: 'buffer' });
+  zip.FullPaths.forEach((path: string, i: number) => {
+    if (!/worksheets\/sheet\d+\.xml$/.test(path)) return;
+    const entry = zip.FileIndex[i];
+    const xml = Buffer.from(entry.content as Uint8Array).toString('utf8').replace(/<dimension ref="[^"]*"\/>/, `<dimension ref="${ref}"/>`);
+    entry.content = Buffer.from(xml, 'utf8');
+    entry.size = entry.content.length;
+  });
+  return XLSX.CFB.write(zip, { fileType: 'zip', type: 'buffer', compression: true }) as Buffer;
+}
