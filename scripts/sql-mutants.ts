@@ -19,6 +19,8 @@ const DERIVE = 'test/pipelines/derive/index.test.ts';
 const TRANSFORM = 'test/pipelines/transform/index.test.ts';
 const RUN = 'test/pipelines/runner/run.test.ts';
 const HARMONIZE = 'test/pipelines/harmonize/parts-equivalence.test.ts';
+// every fixed indicator is required: only a user indicator (not required) tells the drop rule's join apart
+const EXTRA = 'test/pipelines/ingest/extra-indicators.test.ts';
 
 export const MUTANTS: SqlMutant[] = [
   { name: 'interpolation weights reversed', file: 'sql/clean/impute.sql',
@@ -31,8 +33,8 @@ export const MUTANTS: SqlMutant[] = [
   { name: 'merged parts summed even when one is missing', file: 'sql/clean/normalize.sql',
     find: 'CASE WHEN count(h.value) = count(*) THEN sum(h.value * f.factor) END', replace: 'sum(h.value * f.factor)', tests: [CLEAN] },
   { name: 'drop rule over every indicator (required_indicators join removed)', file: 'sql/clean/drops.sql',
-    find: '  JOIN required_indicators r USING (indicator)\n  WHERE v.value IS NULL\n  GROUP BY v.city_code, v.indicator',
-    replace: '  WHERE v.value IS NULL\n  GROUP BY v.city_code, v.indicator', tests: [CLEAN, RUN] },
+    find: '  JOIN dim_city c USING (city_code)\n  JOIN required_indicators r USING (indicator)\n  WHERE v.value IS NULL\n),',
+    replace: '  JOIN dim_city c USING (city_code)\n  WHERE v.value IS NULL\n),', tests: [CLEAN, RUN, EXTRA] },
   { name: 'provincial series joined without the year', file: 'sql/derive/derive.sql',
     find: 'LEFT JOIN province_wide p ON p.province_code = c.province_code AND p.year = w.year',
     replace: 'LEFT JOIN province_wide p ON p.province_code = c.province_code', tests: [DERIVE] },
