@@ -199,7 +199,7 @@ export function truthDocuments(args: { panel: Panel; emission: Emission; derived
 
   const truthJson = {
     synthetic: true,
-    note: 'SYNTHETIC DATA. Every number in the bundled raw files is drawn from this documented model; none is a real statistic of any Chinese city. Calibrated to the published tables of Zhao & Yang (2025) (shared/spec/paper-results.json).',
+    note: 'SYNTHETIC DATA. Every number in the bundled raw files is drawn from this documented model; none is a real statistic of any Chinese city. Calibrated to the published tables of Zhao & Yang (2025) (the published numbers, test/fixtures/paper/paper-results.json).',
     seed: panel.seed,
     years,
     calibration_years: [...BASE_YEARS],

@@ -1,4 +1,4 @@
-/** Paper targets (shared/spec/paper-results.json) that the truth model is calibrated to. */
+/** Paper targets (the published numbers, test/fixtures/paper/paper-results.json) that the truth model is calibrated to. */
 export const BASE_YEARS: readonly number[] = Array.from({ length: 12 }, (_, i) => 2011 + i);
 export const DEFAULT_SEED = 20250401;
 

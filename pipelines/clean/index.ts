@@ -2,10 +2,10 @@
 import { UNIT_FACTORS } from '../../schemas/indicators.ts';
 import { catalogue, requiredIndicators } from '../../schemas/catalogue.ts';
 import type { Stage, StageContext, StageReport } from '../runner/stage.ts';
-import { DataError } from '../shared/errors.ts';
-import { sqlFile } from '../shared/db.ts';
+import { DataError } from '../core/errors.ts';
+import { sqlFile } from '../core/db.ts';
 import { CleanOutput, CleanValueRow, DropRow, ImputationRow } from '../../schemas/stages.ts';
-import { validateTable } from '../shared/validate.ts';
+import { validateTable } from '../core/validate.ts';
 import { loadCrosswalk } from '../../reference/index.ts';
 
 

@@ -2,10 +2,10 @@
 import { DerivedRow } from '../../schemas/stages.ts';
 import { catalogue } from '../../schemas/catalogue.ts';
 import type { Stage, StageContext, StageReport } from '../runner/stage.ts';
-import { sqlIdent, sqlString, type StageDb } from '../shared/db.ts';
-import { DataError } from '../shared/errors.ts';
+import { sqlIdent, sqlString, type StageDb } from '../core/db.ts';
+import { DataError } from '../core/errors.ts';
 import type { CatalogueEntry } from '../../schemas/catalogue.ts';
-import { validateTable } from '../shared/validate.ts';
+import { validateTable } from '../core/validate.ts';
 
 
 

@@ -3,7 +3,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { existsSync } from 'node:fs';
 import { InputError, type LoadedFrame } from '../../econometrics/io/load.ts';
 import { frameFromColumns } from '../../econometrics/frame.ts';
-import { sqlIdent, sqlString } from '../shared/db.ts';
+import { sqlIdent, sqlString } from '../core/db.ts';
 import { connectionReader, type WarehouseReader } from './warehouse-reader.ts';
 
 /** Columns always read as factors (fixed effects, clusters, groups). */

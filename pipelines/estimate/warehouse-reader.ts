@@ -2,7 +2,7 @@
 // own attached copy (PanelData), the CLI through the locked-down query session; both hand over a connection and
 // the catalog name the warehouse has in it.
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
-import { sqlIdent } from '../shared/db.ts';
+import { sqlIdent } from '../core/db.ts';
 
 export interface WarehouseReader {
   /** the rows of a query as objects (DuckDB's JS values: BIGINT as bigint, so cast counts in SQL) */

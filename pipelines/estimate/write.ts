@@ -10,7 +10,7 @@ import type { EstimateSettings } from './settings.ts';
 import { paperTables, type TableSpec } from './tables.ts';
 import { cellOf, publishedInDeclaredOrder, resultColumn } from './columns.ts';
 import { expectedChecks, truthRows } from './truth.ts';
-import { PROJECT_ROOT } from '../shared/paths.ts';
+import { PROJECT_ROOT } from '../core/paths.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

@@ -13,8 +13,8 @@
  * meta_user_aliases; rows mapped by a line carry mapping 'user'.
  */
 import { loadCities } from '../../reference/index.ts';
-import { DataError, quoteText } from '../shared/errors.ts';
-import { listRawFiles, readRawFile, USER_ALIASES_FILE } from '../shared/raw-files.ts';
+import { DataError, quoteText } from '../core/errors.ts';
+import { listRawFiles, readRawFile, USER_ALIASES_FILE } from '../core/raw-files.ts';
 import { sha256 } from '../runner/fingerprint.ts';
 import { cleanName, normalizeCode } from './resolve.ts';
 

@@ -11,7 +11,7 @@ import { codeFingerprint } from '../runner/code-graph.ts';
 import { combine } from '../runner/fingerprint.ts';
 import { PartCache, partsView } from '../runner/part-cache.ts';
 import type { Stage, StageContext, StageReport } from '../runner/stage.ts';
-import type { ColumnSpec } from '../shared/db.ts';
+import type { ColumnSpec } from '../core/db.ts';
 import { HARMONIZED_PARTS, type WarehousePart } from './handoff.ts';
 import { harmonizeParts, OUTSIDE_UNIT_COLUMNS, type HarmonizedPartMeta } from './parts.ts';
 import { readUserAliases } from './aliases.ts';

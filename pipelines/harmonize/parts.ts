@@ -18,15 +18,15 @@
  * such units (file, sheet, cell, printed name and code, closest known names). One pass over the rows; resolutions
  * are cached per distinct (name, code, province, year).
  */
-import { DataError, quoteText, shortText } from '../shared/errors.ts';
+import { DataError, quoteText, shortText } from '../core/errors.ts';
 import { CityResolutionError, cleanName, editDistance, lookupProvince, resolveCity, type CityResolution } from './resolve.ts';
 import { findUserAlias, type UserAlias } from './aliases.ts';
 import { provinces } from '../../reference/index.ts';
 import { RAW_INDICATORS } from '../../schemas/indicators.ts';
 import { HarmonizedValue, type StagedValue } from '../../schemas/staged.ts';
-import { sqlFile, sqlString, type ColumnSpec, type StageDb } from '../shared/db.ts';
+import { sqlFile, sqlString, type ColumnSpec, type StageDb } from '../core/db.ts';
 import type { PartCache } from '../runner/part-cache.ts';
-import { validateTable } from '../shared/validate.ts';
+import { validateTable } from '../core/validate.ts';
 
 export interface HarmonizePolicy {
   /** merged predecessors (莱芜 into 济南): keep their rows for summing ('merge') or remove them ('drop') */

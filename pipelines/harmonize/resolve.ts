@@ -28,7 +28,7 @@
  */
 import { loadCityRecords, loadCrosswalk, loadUnits, provinces, type CityRecord } from '../../reference/index.ts';
 import type { CityMapping, CrosswalkRow, Province, UnitKind, UnitRow } from '../../schemas/crosswalk.ts';
-import { quoteText, shortText } from '../shared/errors.ts';
+import { quoteText, shortText } from '../core/errors.ts';
 
 export interface ResolveInput {
   name: string | null;

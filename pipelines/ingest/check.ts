@@ -13,7 +13,7 @@ import type { PipelineSettings } from '../../schemas/settings.ts';
 import { indicatorDefinitions, type Registry } from '../../schemas/sources.ts';
 import type { StagedValue } from '../../schemas/staged.ts';
 import { provinces } from '../../reference/index.ts';
-import { readRawFile } from '../shared/raw-files.ts';
+import { readRawFile } from '../core/raw-files.ts';
 import { ProvinceIndex } from './common.ts';
 import { IngestError } from './errors.ts';
 import { DEFAULT_LIMITS, type IngestLimits } from './files.ts';

@@ -1,4 +1,4 @@
-import { quoteText, shortText } from '../shared/errors.ts';
+import { quoteText, shortText } from '../core/errors.ts';
 
 /**
  * Bad input stops the ingest stage with ONE line naming the file, the sheet and the cell, and what was expected:

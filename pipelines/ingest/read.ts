@@ -5,7 +5,7 @@
  *
  * The source registry (schemas/sources.ts; default `<rawDir>/sources.json`) says which files and sheets feed
  * which raw indicators and in which layout; its file patterns are matched against the one list of raw files
- * (pipelines/shared/raw-files.ts: regular files inside the raw folder; links out of it, FIFOs, devices are
+ * (pipelines/core/raw-files.ts: regular files inside the raw folder; links out of it, FIFOs, devices are
  * refused) in linear time (./pattern.ts). Every registered file is opened safely (size and zip limits,
  * container checks), parsed once, and read by the adapter of its layout (pipelines/ingest/yearbook.ts, eps.ts,
  * long-panel.ts). Each staged value is one source cell with its provenance (file relative to rawDir, sheet,
@@ -21,11 +21,11 @@ import type { WorkBook } from 'xlsx';
 import { z } from 'zod';
 import { StagedValue } from '../../schemas/staged.ts';
 import { STAGED_COLUMNS } from '../runner/part-cache.ts';
-import type { ColumnSpec } from '../shared/db.ts';
+import type { ColumnSpec } from '../core/db.ts';
 import { indicatorDefinitions, loadRegistry, parseRegistry, sourceIndicators, type Registry, type RegistryInput, type Source } from '../../schemas/sources.ts';
 import type { IndicatorDefinition } from '../../schemas/indicators.ts';
 import { provinces } from '../../reference/index.ts';
-import { DOCUMENTATION_FILE, listRawFiles, readRawFile, USER_ALIASES_FILE, type RawFile } from '../shared/raw-files.ts';
+import { DOCUMENTATION_FILE, listRawFiles, readRawFile, USER_ALIASES_FILE, type RawFile } from '../core/raw-files.ts';
 import { normLabel } from './cells.ts';
 import { ProvinceIndex, type AdapterContext, type YearHeader } from './common.ts';
 import { IngestError } from './errors.ts';

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PROJECT_ROOT, SQL_DIR } from '../shared/paths.ts';
+import { PROJECT_ROOT, SQL_DIR } from '../core/paths.ts';
 import { sha256 } from './fingerprint.ts';
 
 const DIST = join(PROJECT_ROOT, 'dist') + sep;

@@ -1,12 +1,12 @@
 // Hashes a fingerprint is made of: file bytes, table contents. (A stage's code: code-graph.ts.)
 import { createHash } from 'node:crypto';
-import type { StageDb } from '../shared/db.ts';
-import { listRawFiles, readRawFile } from '../shared/raw-files.ts';
+import type { StageDb } from '../core/db.ts';
+import { listRawFiles, readRawFile } from '../core/raw-files.ts';
 
 
 export const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
-/** Hashes of the files of a raw folder (the one list of pipelines/shared/raw-files.ts), paths relative to it. */
+/** Hashes of the files of a raw folder (the one list of pipelines/core/raw-files.ts), paths relative to it. */
 export function fileHashes(rawDir: string): Array<{ path: string; sha256: string; bytes: number }> {
   return listRawFiles(rawDir).map((f) => {
     const bytes = readRawFile(f);

@@ -5,8 +5,8 @@
 // about 4 µs a row, which is what an incremental build must not pay for files it has seen.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ColumnSpec, StageDb } from '../shared/db.ts';
-import { sqlString } from '../shared/db.ts';
+import type { ColumnSpec, StageDb } from '../core/db.ts';
+import { sqlString } from '../core/db.ts';
 
 /** Columns of a staged value, in table order (the contract is schemas/staged.ts). */
 export const STAGED_COLUMNS: ColumnSpec[] = [

@@ -3,9 +3,9 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PipelineSettings } from '../../schemas/settings.ts';
-import type { DataTestResult, DataTestRun } from '../shared/data-tests.ts';
+import type { DataTestResult, DataTestRun } from '../core/data-tests.ts';
 import { codeFingerprint } from './code-graph.ts';
-import { DOCUMENTATION_FILE, listRawFiles, readRawFile } from '../shared/raw-files.ts';
+import { DOCUMENTATION_FILE, listRawFiles, readRawFile } from '../core/raw-files.ts';
 import { combine, sha256 } from './fingerprint.ts';
 import type { StageRecord } from './run-record.ts';
 import type { Stage, StageReport } from './stage.ts';
@@ -30,7 +30,7 @@ export interface FingerprintParts {
 }
 
 /** How data tests are compiled decides whether a stage passes: part of every stage's code. */
-const DATA_TESTS_MODULE = new URL('../shared/data-tests.ts', import.meta.url).href;
+const DATA_TESTS_MODULE = new URL('../core/data-tests.ts', import.meta.url).href;
 
 /** `unclaimed`: settings no stage declares; they count for every stage (a new setting cannot be missed). */
 export function fingerprintParts(stage: Stage, settings: PipelineSettings, inputs: StageRecord['inputs'], unclaimed: Array<keyof PipelineSettings>): FingerprintParts {
@@ -42,7 +42,7 @@ export function fingerprintParts(stage: Stage, settings: PipelineSettings, input
   };
 }
 
-/** Every raw file with its sha256 (the list the ingest stage reads: pipelines/shared/raw-files.ts; a link out of
+/** Every raw file with its sha256 (the list the ingest stage reads: pipelines/core/raw-files.ts; a link out of
  *  the raw folder, a FIFO, a device… stops the run with one line before anything is read). Files that document
  *  the data are not inputs. A file over `maxBytes` is not read (ingest refuses it with one line); it is
  *  fingerprinted by size and modification time instead. */

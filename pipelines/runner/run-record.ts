@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PipelineSettings } from '../../schemas/settings.ts';
-import type { DataTestResult } from '../shared/data-tests.ts';
-import { PROJECT_ROOT } from '../shared/paths.ts';
+import type { DataTestResult } from '../core/data-tests.ts';
+import { PROJECT_ROOT } from '../core/paths.ts';
 import type { StageReport } from './stage.ts';
 
 export interface StageRecord {

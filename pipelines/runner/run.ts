@@ -7,8 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PipelineSettings } from '../../schemas/settings.ts';
-import { runDataTests, type DataTestRun } from '../shared/data-tests.ts';
-import type { StageDb } from '../shared/db.ts';
+import { runDataTests, type DataTestRun } from '../core/data-tests.ts';
+import type { StageDb } from '../core/db.ts';
 import { sqlIdent, sqlString } from '../../econometrics/io/sql.ts';
 import { STAGES } from '../stages.ts';
 import { combine, tableHash } from './fingerprint.ts';
@@ -84,7 +84,7 @@ class Run {
 
   async openDatabase(): Promise<void> {
     if (this.db) return;
-    const { StageDb } = await import('../shared/db.ts');
+    const { StageDb } = await import('../core/db.ts');
     this.db = await StageDb.open();
     // one thread: with several, the order in which DuckDB adds up doubles (window sums over a join, merged
     // predecessors) depends on scheduling and the last bits of Va and others changed from build to build

@@ -1,8 +1,8 @@
 // The one interface through which the runner knows a stage. A stage is declared next to its code
 // (pipelines/<stage>/index.ts); the ordered list of stages is pipelines/stages.ts.
 import type { PipelineSettings } from '../../schemas/settings.ts';
-import type { DataTest, DataTestRun } from '../shared/data-tests.ts';
-import type { StageDb } from '../shared/db.ts';
+import type { DataTest, DataTestRun } from '../core/data-tests.ts';
+import type { StageDb } from '../core/db.ts';
 import type { RunRecord } from './run-record.ts';
 
 /** A value one stage hands to a later one besides tables (part lists, a started file), typed by its key. */

@@ -2,9 +2,9 @@
 import { PanelRow } from '../../schemas/stages.ts';
 import { catalogue, PANEL_VARIABLES, SPLITS, type CatalogueEntry } from '../../schemas/catalogue.ts';
 import type { Stage, StageContext, StageReport } from '../runner/stage.ts';
-import { sqlIdent, sqlString } from '../shared/db.ts';
-import { DataError } from '../shared/errors.ts';
-import { validateTable } from '../shared/validate.ts';
+import { sqlIdent, sqlString } from '../core/db.ts';
+import { DataError } from '../core/errors.ts';
+import { validateTable } from '../core/validate.ts';
 import { rawInputs } from '../derive/index.ts';
 import { quantileSorted } from '../../econometrics/stats/winsorize.ts';
 

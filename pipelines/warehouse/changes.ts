@@ -4,7 +4,7 @@
 // read-only before the swap; the run's own tables are the new build.
 import type { PipelineSettings } from '../../schemas/settings.ts';
 import type { BuildChanges, CellRevision, CityChange } from '../runner/run-record.ts';
-import { sqlString, type StageDb } from '../shared/db.ts';
+import { sqlString, type StageDb } from '../core/db.ts';
 
 /** How many of the largest revisions are kept (the counts cover all of them). */
 const LARGEST_REVISIONS = 20;

@@ -6,7 +6,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSyn
 import { join, resolve } from 'node:path';
 import { catalogue } from '../../schemas/catalogue.ts';
 import { handoffKey, type Stage, type StageContext, type StageReport } from '../runner/stage.ts';
-import { sqlIdent, sqlString, type StageDb } from '../shared/db.ts';
+import { sqlIdent, sqlString, type StageDb } from '../core/db.ts';
 import { combine } from '../runner/fingerprint.ts';
 import { codeFingerprint } from '../runner/code-graph.ts';
 import { commitSwap, recoverSwap, removeStaleTemps } from '../runner/swap.ts';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatStat, formulaInWords } from '../../pipelines/estimate/codebook.ts';
-import { StageDb } from '../../pipelines/shared/db.ts';
+import { StageDb } from '../../pipelines/core/db.ts';
 import { privateWarehouse, runScript, stderrLines } from './helpers.ts';
 
 let warehouse: string;

@@ -7,7 +7,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as XLSX from 'xlsx';
-import { StageDb, sqlString } from '../../pipelines/shared/db.ts';
+import { StageDb, sqlString } from '../../pipelines/core/db.ts';
 import { PANEL_FILES, WAREHOUSE_FILE } from '../../pipelines/warehouse/index.ts';
 import { SAMPLE_RAW } from './sample-warehouse.ts';
 import { nodeArgs } from './command.ts';

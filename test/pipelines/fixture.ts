@@ -4,7 +4,7 @@ import { INDICATOR_COLUMNS } from '../../pipelines/ingest/index.ts';
 import { defaultSettings, type PipelineSettings } from '../../schemas/settings.ts';
 import { Handoff, type StageContext } from '../../pipelines/runner/stage.ts';
 import { join } from 'node:path';
-import { StageDb, type ColumnSpec } from '../../pipelines/shared/db.ts';
+import { StageDb, type ColumnSpec } from '../../pipelines/core/db.ts';
 import { clean } from '../../pipelines/clean/index.ts';
 import { USER_ALIAS_COLUMNS } from '../../pipelines/harmonize/index.ts';
 import { OUTSIDE_UNIT_COLUMNS } from '../../pipelines/harmonize/parts.ts';

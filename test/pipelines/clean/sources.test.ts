@@ -2,7 +2,7 @@
 // sources for one indicator under a declared precedence, with the discrepancy report; concept tags.
 import { afterEach, describe, expect, it } from 'vitest';
 import { clean, cleanStage } from '../../../pipelines/clean/index.ts';
-import { runDataTests } from '../../../pipelines/shared/data-tests.ts';
+import { runDataTests } from '../../../pipelines/core/data-tests.ts';
 import type { StageContext } from '../../../pipelines/runner/stage.ts';
 import { baseValue, CITIES, fixtureContext, harmonizedRows, type Row } from '../fixture.ts';
 

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { StageDb } from '../../../pipelines/shared/db.ts';
+import { StageDb } from '../../../pipelines/core/db.ts';
 import { buildResults } from '../../../pipelines/estimate/results.ts';
 import { EstimateSettings } from '../../../pipelines/estimate/settings.ts';
 import { paperTables, type ColumnSpec } from '../../../pipelines/estimate/tables.ts';

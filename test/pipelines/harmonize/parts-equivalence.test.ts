@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { StageDb } from '../../../pipelines/shared/db.ts';
+import { StageDb } from '../../../pipelines/core/db.ts';
 import { PartCache, partsView, STAGED_COLUMNS } from '../../../pipelines/runner/part-cache.ts';
 import { harmonize, harmonizeParts, type HarmonizedPartMeta } from '../../../pipelines/harmonize/parts.ts';
 import { ingestFiles } from '../../../pipelines/ingest/read.ts';

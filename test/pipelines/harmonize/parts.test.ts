@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { harmonize } from '../../../pipelines/harmonize/parts.ts';
-import { DataError } from '../../../pipelines/shared/errors.ts';
+import { DataError } from '../../../pipelines/core/errors.ts';
 import { reportedUnits } from '../../../reference/index.ts';
 import { HarmonizedValue, type StagedValue } from '../../../schemas/staged.ts';
 import type { RawIndicator } from '../../../schemas/indicators.ts';

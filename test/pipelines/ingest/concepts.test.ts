@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { clean, cleanStage } from '../../../pipelines/clean/index.ts';
 import type { StageContext } from '../../../pipelines/runner/stage.ts';
-import { runDataTests } from '../../../pipelines/shared/data-tests.ts';
+import { runDataTests } from '../../../pipelines/core/data-tests.ts';
 import { fixtureContext, harmonizedRows } from '../fixture.ts';
 import { run, xlsx } from './fixtures.ts';
 

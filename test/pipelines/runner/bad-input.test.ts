@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as XLSX from 'xlsx';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { StageDb, sqlString } from '../../../pipelines/shared/db.ts';
+import { StageDb, sqlString } from '../../../pipelines/core/db.ts';
 import { DEFAULT_LIMITS } from '../../../pipelines/ingest/read.ts';
 import { runPipeline, type RunRecord } from '../../../pipelines/runner/run.ts';
 import { SAMPLE_RAW } from '../../helpers/sample-warehouse.ts';

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { StageDb } from '../../../pipelines/shared/db.ts';
+import { StageDb } from '../../../pipelines/core/db.ts';
 import { PartCache, STAGED_COLUMNS } from '../../../pipelines/runner/part-cache.ts';
 import { ingestFiles, type IngestedFile } from '../../../pipelines/ingest/read.ts';
 import type { StagedValue } from '../../../schemas/staged.ts';

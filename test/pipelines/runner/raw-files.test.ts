@@ -1,5 +1,5 @@
 // The raw folder as the pipeline sees it (one list for change detection and ingest,
-// pipelines/shared/raw-files.ts), through the CLI: a link out of the raw folder, a link to /dev/zero, a FIFO and
+// pipelines/core/raw-files.ts), through the CLI: a link out of the raw folder, a link to /dev/zero, a FIFO and
 // link loops are refused with one line and exit code 2, --dry-run included, nothing outside the raw folder is
 // hashed or recorded, and the warehouse built before stays byte-identical. A link inside the raw folder is read
 // as the file it points to: the incremental and the full build give the panel of the bundled files.

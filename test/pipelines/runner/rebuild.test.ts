@@ -4,7 +4,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeSample } from '../../../generator/generate.ts';
-import { StageDb, sqlString } from '../../../pipelines/shared/db.ts';
+import { StageDb, sqlString } from '../../../pipelines/core/db.ts';
 import { buildResults } from '../../../pipelines/estimate/results.ts';
 import { EstimateSettings } from '../../../pipelines/estimate/settings.ts';
 import { fileHashes } from '../../../pipelines/runner/fingerprint.ts';

@@ -4,7 +4,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StageDb } from '../../../pipelines/shared/db.ts';
+import { StageDb } from '../../../pipelines/core/db.ts';
 import { runPipeline } from '../../../pipelines/runner/run.ts';
 import { MODEL_VARIABLES } from '../../../schemas/catalogue.ts';
 import { SAMPLE_RAW, sampleWarehouse } from '../../helpers/sample-warehouse.ts';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StageContext } from '../../../pipelines/runner/stage.ts';
-import { StageDb } from '../../../pipelines/shared/db.ts';
+import { StageDb } from '../../../pipelines/core/db.ts';
 import { writeWarehouse } from '../../../pipelines/warehouse/index.ts';
 import { baseValue, harmonizedRows, upToTransform } from '../fixture.ts';
 

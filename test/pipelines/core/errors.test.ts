@@ -1,6 +1,6 @@
 // Error messages stay one readable line whatever the data held.
 import { describe, expect, it } from 'vitest';
-import { DataError, MAX_MESSAGE_LENGTH, quoteText, shortText } from '../../../pipelines/shared/errors.ts';
+import { DataError, MAX_MESSAGE_LENGTH, quoteText, shortText } from '../../../pipelines/core/errors.ts';
 
 describe('messages of huge or multi-line texts', () => {
   it('a cell text is quoted whole up to 80 characters, else by its first 80 and its size', () => {

@@ -1,8 +1,8 @@
 import { cpSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { compile, runDataTests, type DataTest } from '../../../pipelines/shared/data-tests.ts';
-import { StageDb } from '../../../pipelines/shared/db.ts';
+import { compile, runDataTests, type DataTest } from '../../../pipelines/core/data-tests.ts';
+import { StageDb } from '../../../pipelines/core/db.ts';
 import { runPipeline } from '../../../pipelines/runner/run.ts';
 import { STAGES } from '../../../pipelines/stages.ts';
 import { copySampleRaw, newOutDir, warehouseFiles } from '../../helpers/rebuild.ts';

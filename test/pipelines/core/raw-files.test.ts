@@ -6,8 +6,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DataError } from '../../../pipelines/shared/errors.ts';
-import { listRawFiles, readRawFile } from '../../../pipelines/shared/raw-files.ts';
+import { DataError } from '../../../pipelines/core/errors.ts';
+import { listRawFiles, readRawFile } from '../../../pipelines/core/raw-files.ts';
 
 function rawFolder(): string {
   const dir = mkdtempSync(join(tmpdir(), 'raw-files-'));
