@@ -11,7 +11,7 @@ export default defineConfig({
     exclude: [
       'test/pipelines/runner/atomic.test.ts', 'test/pipelines/runner/bad-input.test.ts', 'test/pipelines/runner/rebuild.test.ts',
       'test/pipelines/runner/lock.test.ts', 'test/pipelines/runner/raw-files.test.ts', 'test/pipelines/runner/code-graph.test.ts',
-      'test/pipelines/estimate/**', 'test/pipelines/shared/data-tests.test.ts',
+      'test/pipelines/estimate/**', 'test/pipelines/core/data-tests.test.ts',
     ],
     testTimeout: 120_000,
     hookTimeout: 300_000,

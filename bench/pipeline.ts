@@ -7,7 +7,7 @@ import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { writeSample } from '../generator/generate.ts';
-import { PROJECT_ROOT } from '../pipelines/shared/paths.ts';
+import { PROJECT_ROOT } from '../pipelines/core/paths.ts';
 import { runPipeline, type RunRecord } from '../pipelines/runner/run.ts';
 
 const RAW = join(PROJECT_ROOT, 'raw');

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '../pipelines/shared/paths.ts';
+import { PROJECT_ROOT } from '../pipelines/core/paths.ts';
 
 const RUNS = 7;
 const out = mkdtempSync(join(tmpdir(), 'bench-startup-'));

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { type LoadedFrame, loadFrame } from '../econometrics/io/load.ts';
-import { PROJECT_ROOT } from '../pipelines/shared/paths.ts';
+import { PROJECT_ROOT } from '../pipelines/core/paths.ts';
 import { type ThresholdOptions, fitThreshold, thresholdColumns } from '../econometrics/models/threshold.ts';
 
 const repeat = Number(process.argv.find((a) => a.startsWith('--repeat='))?.split('=')[1] ?? 3);

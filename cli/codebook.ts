@@ -6,17 +6,12 @@ import { Command } from 'commander';
 import { InputError } from '../econometrics/errors.ts';
 import { codebookMarkdown, missingCodebookTables, readCodebook } from '../pipelines/estimate/codebook.ts';
 import { connectionReader } from '../pipelines/estimate/warehouse-reader.ts';
-import { exitOnKnownError } from './exit.ts';
+import { exitOnKnownError, endQuietlyOnClosedPipe } from './exit.ts';
 import { writeFileAtomically } from './export/output.ts';
 import { strictCommand } from './option-parsers.ts';
 import { openWarehouseReadOnly, warehouseError } from './warehouse-session.ts';
 
-// `| head` closes the pipe early: that ends the output, it is not an error
-process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') process.exit(0);
-  process.stderr.write(`error: cannot write the output: ${e.message}\n`);
-  process.exit(1);
-});
+endQuietlyOnClosedPipe();
 
 const program = strictCommand(new Command())
   .name('codebook')

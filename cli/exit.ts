@@ -1,6 +1,17 @@
 // Known problems with the input end the process with one line and exit code 2; anything else is a bug
 // and keeps its stack trace.
-const USER_ERRORS = new Set(['DataError', 'IngestError', 'HarmonizeError', 'InputError', 'LockError', 'ZodError']);
+/** Errors that mean the input is wrong (not the program). */
+export const BAD_INPUT_ERRORS: ReadonlySet<string> = new Set(['DataError', 'IngestError', 'HarmonizeError', 'InputError', 'ZodError']);
+const USER_ERRORS = new Set([...BAD_INPUT_ERRORS, 'LockError']);
+
+/** A reader that stops early (`| head`) closes the pipe: that ends the output quietly (exit 0), it is not an error. */
+export function endQuietlyOnClosedPipe(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    process.stderr.write(`error: cannot write the output: ${e.message}\n`);
+    process.exit(1);
+  });
+}
 
 export function exitOnKnownError(e: unknown): never {
   if (e instanceof Error && USER_ERRORS.has(e.name)) {

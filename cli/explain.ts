@@ -6,17 +6,13 @@
 // Reads the warehouse through the read-only query session.
 import { Command } from 'commander';
 import { connectionReader } from '../pipelines/estimate/warehouse-reader.ts';
-import { exitOnKnownError } from './exit.ts';
+import { exitOnKnownError, endQuietlyOnClosedPipe } from './exit.ts';
 import { explainModel, isTableArgument, resolveModelQuestion } from './explain/model.ts';
 import { explainValue, resolveQuestion } from './explain/value.ts';
 import { strictCommand } from './option-parsers.ts';
 import { isBrokenFileError, openWarehouseReadOnly, warehouseError } from './warehouse-session.ts';
 
-process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') process.exit(0);
-  process.stderr.write(`error: cannot write the output: ${e.message}\n`);
-  process.exit(1);
-});
+endQuietlyOnClosedPipe();
 
 const program = strictCommand(new Command())
   .name('explain')

@@ -6,7 +6,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { formatChanges } from '../pipelines/runner/run-record.ts';
 import { runPipeline, type RunRecord } from '../pipelines/runner/run.ts';
 import { STAGES } from '../pipelines/stages.ts';
-import { exitOnKnownError } from './exit.ts';
+import { exitOnKnownError, BAD_INPUT_ERRORS } from './exit.ts';
 import { integer, strictCommand } from './option-parsers.ts';
 import { PipelineSettings } from '../schemas/settings.ts';
 import type { DryRunReport } from '../pipelines/ingest/check.ts';
@@ -14,7 +14,6 @@ import type { DryRunReport } from '../pipelines/ingest/check.ts';
 const EXIT = { done: 0, internal: 1, badInput: 2, lockBusy: 3 } as const;
 
 /** The errors cli/exit.ts reports as bad input (one line, exit 2); the lock is told apart (exit 3). */
-const BAD_INPUT = new Set(['DataError', 'IngestError', 'HarmonizeError', 'InputError', 'ZodError']);
 
 type Status = 'built' | 'nothing to do' | 'dry run' | 'bad input' | 'lock busy' | 'internal error';
 
@@ -47,7 +46,7 @@ function outcome(record: RunRecord): Status {
 function failure(e: unknown): { status: Status; code: number } {
   const name = e instanceof Error ? e.name : '';
   if (name === 'LockError') return { status: 'lock busy', code: EXIT.lockBusy };
-  if (BAD_INPUT.has(name)) return { status: 'bad input', code: EXIT.badInput };
+  if (BAD_INPUT_ERRORS.has(name)) return { status: 'bad input', code: EXIT.badInput };
   return { status: 'internal error', code: EXIT.internal };
 }
 

@@ -6,19 +6,14 @@ import { listValue } from '@duckdb/node-api';
 import { Command, Option } from 'commander';
 import { createWriteStream } from 'node:fs';
 import { InputError } from '../econometrics/errors.ts';
-import { exitOnKnownError } from './exit.ts';
+import { exitOnKnownError, endQuietlyOnClosedPipe } from './exit.ts';
 import { writeAtomically } from './export/output.ts';
 import { writeParquet } from './export/parquet.ts';
 import { integer, strictCommand } from './option-parsers.ts';
 import { printResult, TEXT_FORMATS, type TextFormat } from './result-format.ts';
 import { isBrokenFileError, LIST_SQL, openWarehouseReadOnly, SESSION_VIEWS, warehouseError } from './warehouse-session.ts';
 
-// A reader that stops early (`| head`) closes the pipe: that ends the output, it is not an error.
-process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') process.exit(0);
-  process.stderr.write(`error: cannot write the output: ${e.message}\n`);
-  process.exit(1);
-});
+endQuietlyOnClosedPipe();
 
 const FORMATS = [...TEXT_FORMATS, 'parquet'] as const;
 

@@ -66,13 +66,8 @@ export class Absorber {
     const G = this.groups.length;
     let largest = 0;
     for (let k = 0; k < G; k++) {
-      const { codes, invCount, sums } = this.groups[k];
-      for (let g = 0; g < sums.length; g++) {
-        const m = sums[g] * invCount[g];
-        sums[g] = m;
-        const a = m < 0 ? -m : m;
-        if (a > largest) largest = a;
-      }
+      const { codes, sums } = this.groups[k];
+      largest = Math.max(largest, toMeans(this.groups[k]));
       const next = this.groups[(k + 1) % G];
       if (next === this.groups[k]) {
         for (let i = 0; i < n; i++) r[i] -= sums[codes[i]];
@@ -96,13 +91,8 @@ export class Absorber {
     const G = this.groups.length;
     let largest = 0;
     for (let k = 0; k < G; k++) {
-      const { codes, invCount, sums } = this.groups[k];
-      for (let g = 0; g < sums.length; g++) {
-        const m = sums[g] * invCount[g];
-        sums[g] = m;
-        const a = m < 0 ? -m : m;
-        if (a > largest) largest = a;
-      }
+      const { codes, sums } = this.groups[k];
+      largest = Math.max(largest, toMeans(this.groups[k]));
       const next = this.groups[(k + 1) % G];
       if (next === this.groups[k]) {
         for (let i = 0; i < n; i++) r[i] -= sums[codes[i]];
@@ -245,4 +235,17 @@ export function weightedMean(x: Float64Array, w: Float64Array): number {
     sw += w[i];
   }
   return s / sw;
+}
+
+/** Turn a group's sums into means in place; the largest absolute mean (the convergence measure of a sweep). */
+function toMeans(group: { invCount: Float64Array; sums: Float64Array }): number {
+  const { invCount, sums } = group;
+  let largest = 0;
+  for (let g = 0; g < sums.length; g++) {
+    const m = sums[g] * invCount[g];
+    sums[g] = m;
+    const a = m < 0 ? -m : m;
+    if (a > largest) largest = a;
+  }
+  return largest;
 }

@@ -17,7 +17,7 @@ import { BASE_YEARS, buildTruth, DEFAULT_SEED } from './truth.ts';
 import { loadCities, PANEL_LAST_YEAR, provinces, reportedUnits } from '../reference/index.ts';
 import type { OutputFile, UnitDirectory } from './write-common.ts';
 import { renderSample } from './write-sample.ts';
-import { PROJECT_ROOT } from '../pipelines/shared/paths.ts';
+import { PROJECT_ROOT } from '../pipelines/core/paths.ts';
 
 export { BASE_YEARS, DEFAULT_SEED };
 const REPO_RAW = join(PROJECT_ROOT, 'raw');

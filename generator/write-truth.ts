@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { buildTruth } from './truth.ts';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { PROJECT_ROOT } from '../pipelines/shared/paths.ts';
+import { PROJECT_ROOT } from '../pipelines/core/paths.ts';
 
 const seedArg = process.argv[2];
 const truth = buildTruth(seedArg ? { seed: Number(seedArg) } : {});
