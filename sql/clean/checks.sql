@@ -10,7 +10,7 @@ UNION ALL
 -- (2) the same city-year-indicator reported twice by one source (other than a merged predecessor next to its
 -- successor); the duplicated keys are found first, the cells listed for those only (an ordered aggregate over every
 -- group is slow)
-SELECT 'duplicate', any_value(h.file), any_value(h.sheet), string_agg(h.cell, ', ' ORDER BY h.cell), h.indicator,
+SELECT 'duplicate', min(h.file), arg_min(h.sheet, h.file), string_agg(h.cell, ', ' ORDER BY h.cell), h.indicator,
        'one value per city, year and indicator; ' || h.city_code || ' ' || h.year || ' appears ' || count(*) || ' times'
 FROM harmonized h
 SEMI JOIN (
@@ -23,7 +23,7 @@ GROUP BY h.source_id, h.city_code, h.year, h.indicator
 UNION ALL
 -- (2b) several sources for one city-year-indicator: allowed when each declares a precedence of its own
 -- (stg_sources), the highest is used (normalize.sql)
-SELECT 'sources', any_value(h.file), any_value(h.sheet), string_agg(h.cell, ', ' ORDER BY h.source_id, h.cell), h.indicator,
+SELECT 'sources', min(h.file), arg_min(h.sheet, h.file), string_agg(h.cell, ', ' ORDER BY h.source_id, h.cell), h.indicator,
        'one source per city, year and indicator, or a different "precedence" in the registry for each source reporting it; '
        || h.city_code || ' ' || h.year || ' is reported by ' || string_agg(DISTINCT h.source_id, ', ' ORDER BY h.source_id)
        || ' (precedence ' || string_agg(DISTINCT coalesce(s.precedence::VARCHAR, 'none'), ', ') || ')'
@@ -44,4 +44,6 @@ UNION ALL
 SELECT 'negative', file, sheet, cell, indicator, 'a non-negative number, found ' || value
 FROM harmonized
 WHERE value < 0
+-- the same problem first on every run (the stage reports the first row)
+ORDER BY problem, expected, file, sheet, cell
 LIMIT 20;
