@@ -50,7 +50,7 @@ export async function frameFor(
   const factors = [...new Set([...columns.factors, ...clusters])].filter((v) => v !== 'grp');
   const numeric = [...columns.numeric, ...extra];
   if (c.data === 'du2021') numeric.push('cityno');
-  const frame = await loadFrame({ data: dataFiles[c.data], where: c.where ?? undefined }, [...new Set(numeric)], factors);
+  const frame = await cachedColumns(c.data, c.where ?? undefined, [...new Set(numeric)], factors);
   if (c.data === 'du2021') {
     const city = frame.numeric.cityno;
     const codes = new Int32Array(frame.nrows);
@@ -58,6 +58,28 @@ export async function frameFor(
     frame.factors.grp = { codes, levels: ['0', '1', '2', '3', '4', '5', '6'] };
   }
   return frame;
+}
+
+// Each column is read once per test file (and data file and filter): a load starts a DuckDB instance, which cost
+// ~0.2 s a test and made the mutation run re-pay it for every mutant. Columns are independent of one another
+// (no row is dropped for a NULL), so a frame merged from several loads equals one load of all its columns.
+const loaded = new Map<string, LoadedFrame>();
+async function cachedColumns(data: string, where: string | undefined, numeric: string[], factors: string[]): Promise<LoadedFrame> {
+  const key = `${data}\u0000${where ?? ''}`;
+  let all = loaded.get(key);
+  const missingNumeric = numeric.filter((v) => !all?.numeric[v]);
+  const missingFactors = factors.filter((v) => !all?.factors[v]);
+  if (!all || missingNumeric.length + missingFactors.length > 0) {
+    const more = await loadFrame({ data: dataFiles[data], where }, missingNumeric, missingFactors);
+    all = all ? { nrows: all.nrows, numeric: { ...all.numeric, ...more.numeric }, factors: { ...all.factors, ...more.factors } } : more;
+    loaded.set(key, all);
+  }
+  // Copies, so that no test can change another's data.
+  const numericCopy: LoadedFrame['numeric'] = {};
+  for (const v of numeric) numericCopy[v] = all.numeric[v].slice();
+  const factorCopy: LoadedFrame['factors'] = {};
+  for (const v of factors) factorCopy[v] = { codes: all.factors[v].codes.slice(), levels: [...all.factors[v].levels] };
+  return { nrows: all.nrows, numeric: numericCopy, factors: factorCopy };
 }
 
 export function relErr(a: number, b: number): number {

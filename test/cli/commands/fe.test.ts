@@ -1,5 +1,5 @@
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -24,6 +24,36 @@ beforeAll(() => {
   writeFileSync(csv, rows.join('\n') + '\n');
 });
 
+/** y on x, z, six unit dummies and four year dummies, rows with a missing y dropped: [β_x, β_z] and the SSR. */
+function lsdv(file: string): { beta: number[]; ssr: number } {
+  const rows = readFileSync(file, 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+  const X: number[][] = [];
+  const y: number[] = [];
+  for (const [unit, year, , yv, x, z] of rows) {
+    if (yv === '') continue;
+    const units = [1, 2, 3, 4, 5, 6].map((u) => (Number(unit) === u ? 1 : 0));
+    const years = [2011, 2012, 2013, 2014].map((t) => (Number(year) === t ? 1 : 0));
+    X.push([Number(x), Number(z), ...units, ...years]);
+    y.push(Number(yv));
+  }
+  const k = X[0].length;
+  const A = Array.from({ length: k }, (_, a) => [
+    ...Array.from({ length: k }, (_, b) => X.reduce((s, r) => s + r[a] * r[b], 0)),
+    X.reduce((s, r, i) => s + r[a] * y[i], 0),
+  ]);
+  for (let c = 0; c < k; c++) {
+    const p = A.slice(c).reduce((best, r, i) => (Math.abs(r[c]) > Math.abs(A[best][c]) ? c + i : best), c);
+    [A[c], A[p]] = [A[p], A[c]];
+    for (let r = 0; r < k; r++) if (r !== c) {
+      const f = A[r][c] / A[c][c];
+      for (let j = c; j <= k; j++) A[r][j] -= f * A[c][j];
+    }
+  }
+  const b = A.map((r, i) => r[k] / r[i]);
+  const ssr = y.reduce((s, v, i) => s + (v - X[i].reduce((t, xv, j) => t + xv * b[j], 0)) ** 2, 0);
+  return { beta: [b[0], b[1]], ssr };
+}
+
 describe('cli fe', () => {
   it('prints one JSON object with the contract fields', () => {
     const r = cli('fe', '--data', csv, '--formula', 'y ~ x + z | unit + year', '--vcov', 'cluster:unit', '--json');
@@ -36,6 +66,11 @@ describe('cli fe', () => {
     expect(Object.keys(out.coefficients)).toEqual(['x', 'z', '_cons']);
     expect(Object.keys(out.coefficients.x)).toEqual(['estimate', 'se', 't', 'p', 'ci_low', 'ci_high']);
     expect(out.fixed_effects).toEqual([{ name: 'unit', levels: 6 }, { name: 'year', levels: 5 }]);
+    // The numbers, against least squares with unit and year dummies solved by hand (normal equations).
+    const hand = lsdv(csv);
+    expect(out.coefficients.x.estimate).toBeCloseTo(hand.beta[0], 9);
+    expect(out.coefficients.z.estimate).toBeCloseTo(hand.beta[1], 9);
+    expect(out.ssr).toBeCloseTo(hand.ssr, 10);
   });
 
   it('prints a readable table without --json and honours --where', () => {

@@ -5,6 +5,59 @@ import { InputError, type LoadedFrame } from '../../../econometrics/io/load.ts';
 import { fitThreshold } from '../../../econometrics/models/threshold.ts';
 import { modelFormula } from '../../../econometrics/formula.ts';
 import { randomPanelData } from '../threshold/random-panel.ts';
+import { fitFe } from '../../../econometrics/models/feols.ts';
+
+/**
+ * The fixed-effects regression with r1 split at the thresholds, fitted by feols (code apart from the threshold
+ * search): regime j holds r1 where γ_{j−1} < q ≤ γ_j (xthreg) or γ_{j−1} ≤ q < γ_j (hansen).
+ */
+function splitColumns(frame: LoadedFrame, thresholds: number[], strict: boolean) {
+  const q = frame.numeric.q;
+  const regimeOf = (v: number) => thresholds.filter((g) => (strict ? v >= g : v > g)).length;
+  const numeric: Record<string, Float64Array> = { ...frame.numeric };
+  const terms: string[] = [];
+  for (let j = 0; j <= thresholds.length; j++) {
+    numeric[`rr${j + 1}`] = frame.numeric.r1.map((v, i) => (regimeOf(q[i]) === j ? v : 0));
+    terms.push(`rr${j + 1}`);
+  }
+  return { numeric, terms };
+}
+
+function splitFit(frame: LoadedFrame, thresholds: number[]) {
+  const { numeric, terms } = splitColumns(frame, thresholds, false);
+  return fitFe({ ...frame, numeric }, `y ~ x1 + x2 + ${terms.join(' + ')} | firm`);
+}
+
+/**
+ * Hansen's regression written out: demean every column within its unit (8 periods each), drop each unit's last
+ * period, least squares without a constant by the normal equations. Returns the SSR and the coefficients.
+ */
+function hansenFit(frame: LoadedFrame, thresholds: number[], periods = 8) {
+  const { numeric, terms } = splitColumns(frame, thresholds, true);
+  const names = ['x1', 'x2', ...terms];
+  const demeanDrop = (v: Float64Array) => {
+    const out: number[] = [];
+    for (let start = 0; start < v.length; start += periods) {
+      let mean = 0;
+      for (let t = 0; t < periods; t++) mean += v[start + t] / periods;
+      for (let t = 0; t < periods - 1; t++) out.push(v[start + t] - mean);
+    }
+    return out;
+  };
+  const y = demeanDrop(numeric.y);
+  const X = names.map((n) => demeanDrop(numeric[n]));
+  const k = X.length;
+  const A = X.map((a) => [...X.map((b) => a.reduce((s, v, i) => s + v * b[i], 0)), a.reduce((s, v, i) => s + v * y[i], 0)]);
+  for (let c = 0; c < k; c++)
+    for (let r = c + 1; r < k; r++) {
+      const f = A[r][c] / A[c][c];
+      for (let j = c; j <= k; j++) A[r][j] -= f * A[c][j];
+    }
+  const b = new Array<number>(k).fill(0);
+  for (let r = k - 1; r >= 0; r--) b[r] = (A[r][k] - A[r].slice(r + 1, k).reduce((s, v, j) => s + v * b[r + 1 + j], 0)) / A[r][r];
+  const ssr = y.reduce((s, v, i) => s + (v - X.reduce((t, col, j) => t + col[i] * b[j], 0)) ** 2, 0);
+  return { ssr, coef: Object.fromEntries(names.map((n, j) => [n, b[j]])) };
+}
 
 function frameOf(data: ReturnType<typeof randomPanelData>): LoadedFrame {
   const n = data.y.length;
@@ -32,7 +85,14 @@ describe('fitThreshold', () => {
     expect(r.steps[1].thresholds[0]).toBeCloseTo(0.4, 1);
     expect(r.steps[1].thresholds[1]).toBeCloseTo(0.7, 1);
     expect(r.steps[0].p).toBe(0);
-    expect(r.coefficients['r1#r2'].estimate).toBeCloseTo(1.6, 0);
+    // Given its thresholds, the model is the fixed-effects regression on the split regressor, to rounding.
+    const ols = method === 'hansen'
+      ? hansenFit(frame, r.steps[1].thresholds).coef
+      : Object.fromEntries(Object.entries(splitFit(frame, r.steps[1].thresholds).coefficients).map(([n, c]) => [n, c.estimate]));
+    for (const j of [1, 2, 3]) expect(r.coefficients[`r1#r${j}`].estimate).toBeCloseTo(ols[`rr${j}`], 9);
+    expect(r.coefficients.x1.estimate).toBeCloseTo(ols.x1, 9);
+    // The planted 1.6, within sampling error (its standard error is about 0.05 here).
+    expect(Math.abs(r.coefficients['r1#r2'].estimate - 1.6)).toBeLessThan(3 * r.coefficients['r1#r2'].se);
     r.steps[1].ci.forEach(([lo, hi], j) => {
       expect(lo).toBeLessThanOrEqual(r.steps[1].thresholds[j]);
       expect(hi).toBeGreaterThanOrEqual(r.steps[1].thresholds[j]);
@@ -68,7 +128,23 @@ describe('fitThreshold', () => {
     expect(r.steps).toHaveLength(2);
     const distinct = new Set(data.q);
     r.steps[1].thresholds.forEach((t) => expect(distinct.has(t)).toBe(true));
-    expect(r.steps[1].F).toBeGreaterThan(0);
+    // F_k = (S_{k−1} − S_k)/(S_k/(N − T)) as xthreg prints it, the SSRs from feols on the split regressor.
+    const [g1, g2] = r.steps[1].thresholds;
+    expect(g1).toBe(r.steps[0].thresholds[0]);
+    const s0 = splitFit(frame, []).ssr;
+    const s1 = splitFit(frame, [g1]).ssr;
+    const s2 = splitFit(frame, [g1, g2]).ssr;
+    const scale = 1600 - 8;
+    expect(r.ssr0).toBeCloseTo(s0, 6);
+    expect(r.steps[0].ssr).toBeCloseTo(s1, 6);
+    expect(r.steps[1].ssr).toBeCloseTo(s2, 6);
+    expect(r.steps[0].F).toBeCloseTo((s0 - s1) / (s1 / scale), 6);
+    expect(r.steps[1].F).toBeCloseTo((s1 - s2) / (s2 / scale), 6);
+    // Hansen's convention: F = (S0/S1 − 1)·n(T − 1), strict I(q < γ), the last period dropped after demeaning.
+    const h = await fitThreshold(frame, { ...base, method: 'hansen', at: [g1], bootstrap: 0 });
+    const h0 = hansenFit(frame, []).ssr;
+    const h1 = hansenFit(frame, [h.steps[0].thresholds[0]]).ssr;
+    expect(h.steps[0].F).toBeCloseTo((h0 / h1 - 1) * 200 * 7, 6);
   });
 
   it('rejects duplicate (unit, period) rows, bad options and bad formulas', async () => {

@@ -28,16 +28,44 @@ describe('selection on unobservables', () => {
     expect(osterBetaStar(i).betaStar).toBeCloseTo(approx, 3);
   });
 
-  it('runs the regressions on one sample from a frame', () => {
+  it('runs the regressions on one sample from a frame: each input equals the regression written out by hand', () => {
     const n = 200;
     const w = Array.from({ length: n }, (_, i) => Math.sin(i * 0.37));
     const x = w.map((v, i) => 0.6 * v + Math.cos(i * 1.91));
     const y = x.map((v, i) => 0.5 * v + 0.8 * w[i] + 0.3 * Math.sin(i * 2.3));
     const g = Array.from({ length: n }, (_, i) => i % 10);
     const s = selectionOnUnobservables(frameFromColumns({ numeric: { y, x, w }, factors: { g } }), { y: 'y', x: 'x', controls: ['w'], fixedEffects: 'g' });
-    expect(s.beta_full).toBeLessThan(s.beta_restricted);
-    expect(s.r_max).toBeCloseTo(Math.min(1.3 * s.r2_full, 1), 14);
-    expect(s.altonji_ratio).toBeCloseTo(s.beta_full / (s.beta_restricted - s.beta_full), 12);
-    expect(Number.isFinite(s.oster_delta)).toBe(true);
+
+    // By hand (Frisch–Waugh–Lovell): demean within g, then least squares on one or two columns.
+    const within = (v: number[]) => {
+      const sum = new Array(10).fill(0);
+      v.forEach((a, i) => (sum[g[i]] += a));
+      return v.map((a, i) => a - sum[g[i]] / (n / 10));
+    };
+    const dot = (a: number[], b: number[]) => a.reduce((t, v, i) => t + v * b[i], 0);
+    const [yt, xt, wt] = [within(y), within(x), within(w)];
+    const ybar = y.reduce((t, v) => t + v, 0) / n;
+    const tss = y.reduce((t, v) => t + (v - ybar) ** 2, 0);
+    const bR = dot(xt, yt) / dot(xt, xt);
+    const ssrR = yt.reduce((t, v, i) => t + (v - bR * xt[i]) ** 2, 0);
+    const det = dot(xt, xt) * dot(wt, wt) - dot(xt, wt) ** 2;
+    const bF = (dot(wt, wt) * dot(xt, yt) - dot(xt, wt) * dot(wt, yt)) / det;
+    const cF = (dot(xt, xt) * dot(wt, yt) - dot(xt, wt) * dot(xt, yt)) / det;
+    const ssrF = yt.reduce((t, v, i) => t + (v - bF * xt[i] - cF * wt[i]) ** 2, 0);
+    const xOnW = xt.map((v, i) => v - (dot(wt, xt) / dot(wt, wt)) * wt[i]);
+    const hand: OsterInputs = {
+      betaRestricted: bR, r2Restricted: 1 - ssrR / tss, betaFull: bF, r2Full: 1 - ssrF / tss,
+      varY: tss / (n - 1), varX: dot(xt, xt) / (n - 1), tauX: dot(xOnW, xOnW) / (n - 1),
+    };
+    expect(s.beta_restricted).toBeCloseTo(hand.betaRestricted, 12);
+    expect(s.beta_full).toBeCloseTo(hand.betaFull, 12);
+    expect(s.r2_restricted).toBeCloseTo(hand.r2Restricted, 12);
+    expect(s.r2_full).toBeCloseTo(hand.r2Full, 12);
+    expect(s.r_max).toBeCloseTo(Math.min(1.3 * hand.r2Full, 1), 12);
+    expect(s.altonji_ratio).toBeCloseTo(hand.betaFull / (hand.betaRestricted - hand.betaFull), 10);
+    // varY, varX and tauX enter only through δ and β*: they match when the hand inputs give the same δ and β*.
+    expect(s.oster_delta).toBeCloseTo(osterDelta(hand), 10);
+    expect(s.oster_beta_star).toBeCloseTo(osterBetaStar(hand).betaStar, 10);
+    expect(osterDelta({ ...hand, tauX: hand.tauX * 1.1 })).not.toBeCloseTo(s.oster_delta, 3);
   });
 });

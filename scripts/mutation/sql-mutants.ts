@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '../pipelines/core/paths.ts';
+import { PROJECT_ROOT } from '../../pipelines/core/paths.ts';
 
 interface SqlMutant {
   name: string;
@@ -54,7 +54,7 @@ let killed = 0;
 for (const m of MUTANTS) {
   const path = join(PROJECT_ROOT, m.file);
   const original = readFileSync(path, 'utf8');
-  if (!original.includes(m.find)) throw new Error(`${m.file}: the text of mutant '${m.name}' is not there any more; update scripts/sql-mutants.ts`);
+  if (!original.includes(m.find)) throw new Error(`${m.file}: the text of mutant '${m.name}' is not there any more; update scripts/mutation/sql-mutants.ts`);
   writeFileSync(path, original.replace(m.find, m.replace));
   let passed: boolean;
   try {
