@@ -44,7 +44,9 @@ const READ_ONLY_CONFIG = {
 export async function openWarehouseReadOnly(path: string, options: OpenOptions = {}): Promise<WarehouseSession> {
   const abs = resolve(path);
   if (!existsSync(abs)) throw new InputError(`warehouse not found: ${path} (build it with \`npm run pipeline\`)`);
-  const deadline = Date.now() + (options.lockWaitMs ?? 2000);
+  // QUERY_LOCK_WAIT_MS: a longer wait for scripts that query while a rebuild runs (and for tests)
+  const wait = options.lockWaitMs ?? (Number(process.env.QUERY_LOCK_WAIT_MS) || 2000);
+  const deadline = Date.now() + wait;
   let instance: DuckDBInstance;
   for (let delay = 50; ; delay = Math.min(delay * 2, 400)) {
     try {

@@ -3,6 +3,7 @@
 // score within a stated margin in under an hour.
 //
 //   node --import tsx scripts/mutation/sample.ts engine|pipeline [--nodes N] [--seed S] [--concurrency C] [--relist]
+//   (--relist after adding files; a changed file is noticed and relisted by itself)
 //
 // 1. List every mutant of the scope (Stryker with a test command that always passes: no test runs), cached in
 //    reports/mutation/<scope>-all.json.
@@ -41,7 +42,10 @@ function runStryker(config: string, env: NodeJS.ProcessEnv): void {
 
 function listMutants(scope: string, base: Record<string, unknown>, relist: boolean): Report {
   const out = join(REPORTS, `${scope}-all.json`);
-  if (relist || !existsSync(out)) {
+  // A listing is stale when a listed file changed: its node positions no longer name the same code.
+  const stale = existsSync(out) && Object.entries((JSON.parse(readFileSync(out, 'utf8')) as Report).files)
+    .some(([file, f]) => !existsSync(join(PROJECT_ROOT, file)) || readFileSync(join(PROJECT_ROOT, file), 'utf8') !== f.source);
+  if (relist || stale || !existsSync(out)) {
     const config = join(REPORTS, `${scope}-list.config.json`);
     writeFileSync(config, JSON.stringify({
       testRunner: 'command', commandRunner: { command: 'true' }, coverageAnalysis: 'off',

@@ -66,15 +66,19 @@ describe('query: a warehouse it cannot open', () => {
       const db = await DuckDBInstance.create(${JSON.stringify(warehouse)});
       const con = await db.connect();
       process.stdout.write('holding\\n');
-      setTimeout(() => { con.closeSync(); db.closeSync(); }, Number(process.argv[1]));
-    `, '4000'], { cwd: ROOT });
+      setInterval(() => con, 1 << 30); // holds the file until the test stops it
+    `], { cwd: ROOT });
     await new Promise<void>((ok) => holder.stdout.once('data', () => ok()));
     // (that it retries is shown by the next test: a writer that lets go meanwhile does not fail the query)
-    const r = query('SELECT 1');
-    expect(r.status).toBe(2);
-    expect(stderrLines(r)).toHaveLength(1);
-    expect(r.stderr).toMatch(/^error: the warehouse .*warehouse\.duckdb is being written by another process.*try again/);
-    await new Promise((ok) => holder.once('exit', ok));
+    try {
+      const r = query('SELECT 1');
+      expect(r.status).toBe(2);
+      expect(stderrLines(r)).toHaveLength(1);
+      expect(r.stderr).toMatch(/^error: the warehouse .*warehouse\.duckdb is being written by another process.*try again/);
+    } finally {
+      holder.kill();
+      await new Promise((ok) => holder.once('exit', ok));
+    }
   });
 
   it('succeeds when the writer finishes within the wait', async () => {
@@ -86,7 +90,8 @@ describe('query: a warehouse it cannot open', () => {
       setTimeout(() => { con.closeSync(); db.closeSync(); }, 600);
     `], { cwd: ROOT });
     await new Promise<void>((ok) => holder.stdout.once('data', () => ok()));
-    const r = query('--format', 'csv', 'SELECT 42 AS answer');
+    // a wait far longer than the writer's 0.6 s, so that a slow machine cannot make the query give up first
+    const r = runScript('cli/query.ts', ['--warehouse', warehouse, '--format', 'csv', 'SELECT 42 AS answer'], { QUERY_LOCK_WAIT_MS: '60000' });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toBe('answer\n42\n');
     await new Promise((ok) => holder.once('exit', ok));
