@@ -31,8 +31,19 @@ beforeAll(async () => {
   expect(panelA.rows).toBe(3252);
 });
 
+/** A fresh build of rawB in its own folder, made once for the tests that compare with it (only ever read). */
+let builtB: string | undefined;
+async function freshB(): Promise<string> {
+  if (!builtB) {
+    const dir = newOutDir('atomic-fresh');
+    await runPipeline({ rawDir: rawB, outDir: dir, log: () => {} });
+    builtB = dir;
+  }
+  return builtB;
+}
+
 afterAll(() => {
-  for (const d of [rawA, rawB, out]) if (d) rmSync(d, { recursive: true, force: true });
+  for (const d of [rawA, rawB, out, builtB]) if (d) rmSync(d, { recursive: true, force: true });
 });
 
 const temps = () => readdirSync(out).filter((f) => f.startsWith('.tmp-'));
@@ -93,51 +104,40 @@ describe('a run killed at any moment', () => {
     expect(run.recovered).toContain(`stale lock of pid ${lock.pid} (started ${lock.started})`);
     expect(temps()).toEqual([]);
     expect(existsSync(join(out, '.lock'))).toBe(false);
-    const fresh = newOutDir('atomic-fresh');
-    try {
-      await runPipeline({ rawDir: rawB, outDir: fresh, log: () => {} });
-      const panelB = await panelHash(fresh);
-      expect(panelB.rows).toBe(272 * 13); // the sample with the 2024 edition: see README, "A new yearbook edition"
-      expect(await panelHash(out)).toEqual(panelB);
-      // and back to the first raw folder, incrementally, from whatever the killed runs left in the cache
-      await runPipeline({ rawDir: rawA, outDir: out, log: () => {} });
-      expect(await panelHash(out)).toEqual(panelA);
-      expect(await parquetPanelHash(out)).toEqual(panelA);
-    } finally {
-      rmSync(fresh, { recursive: true, force: true });
-    }
+    const panelB = await panelHash(await freshB());
+    expect(panelB.rows).toBe(272 * 13); // the sample with the 2024 edition: see README, "A new yearbook edition"
+    expect(await panelHash(out)).toEqual(panelB);
+    // and back to the first raw folder, incrementally, from whatever the killed runs left in the cache
+    await runPipeline({ rawDir: rawA, outDir: out, log: () => {} });
+    expect(await panelHash(out)).toEqual(panelA);
+    expect(await parquetPanelHash(out)).toEqual(panelA);
   });
 
   it('killed after the commit point (journal written, files half renamed): the next run rolls the swap forward', async () => {
     // the state a run killed inside finishSwap leaves: the journal names the new files, panel.parquet is
     // already renamed, panel.arrow and warehouse.duckdb are still in the temporary folder
-    const next = newOutDir('atomic-next');
-    try {
-      await runPipeline({ rawDir: rawB, outDir: next, log: () => {} });
-      const newFiles = warehouseFiles(next);
-      const tmp = join(out, '.tmp-999999999-1');
-      mkdirSync(tmp);
-      for (const f of SWAPPED_FILES) cpSync(join(next, f), join(tmp, f));
-      writeFileSync(join(out, '.swap.json'), JSON.stringify({ tmp, files: SWAPPED_FILES.slice(1).concat(SWAPPED_FILES[0]) }));
-      copyFileSync(join(tmp, 'panel.parquet'), join(out, 'panel.parquet'));
-      rmSync(join(tmp, 'panel.parquet'));
-      // what a reader sees meanwhile: the previous database (complete), the new panel.parquet
-      expect(await panelHash(out)).toEqual(panelA);
-      // a dry run changes nothing, the next real run completes the swap first
-      await runPipeline({ rawDir: rawA, outDir: out, dryRun: true, log: () => {} });
-      expect(existsSync(join(out, '.swap.json'))).toBe(true);
-      // (a run of the first stage only: it does not write the warehouse, so the files are the recovered ones)
-      const run = await runPipeline({ rawDir: rawA, outDir: out, stage: 'ingest', log: () => {} });
-      expect(run.recovered).toContain('completed the warehouse swap of a run killed after its commit point');
-      expect(existsSync(join(out, '.swap.json'))).toBe(false);
-      expect(existsSync(tmp)).toBe(false);
-      expect(warehouseFiles(out)).toEqual(newFiles);
-      expect(await panelHash(out)).toEqual(await panelHash(next));
-      // leave the first panel for the other tests, whatever their order
-      await runPipeline({ rawDir: rawA, outDir: out, log: () => {} });
-    } finally {
-      rmSync(next, { recursive: true, force: true });
-    }
+    const next = await freshB();
+    const newFiles = warehouseFiles(next);
+    const tmp = join(out, '.tmp-999999999-1');
+    mkdirSync(tmp);
+    for (const f of SWAPPED_FILES) cpSync(join(next, f), join(tmp, f));
+    writeFileSync(join(out, '.swap.json'), JSON.stringify({ tmp, files: SWAPPED_FILES.slice(1).concat(SWAPPED_FILES[0]) }));
+    copyFileSync(join(tmp, 'panel.parquet'), join(out, 'panel.parquet'));
+    rmSync(join(tmp, 'panel.parquet'));
+    // what a reader sees meanwhile: the previous database (complete), the new panel.parquet
+    expect(await panelHash(out)).toEqual(panelA);
+    // a dry run changes nothing, the next real run completes the swap first
+    await runPipeline({ rawDir: rawA, outDir: out, dryRun: true, log: () => {} });
+    expect(existsSync(join(out, '.swap.json'))).toBe(true);
+    // (a run of the first stage only: it does not write the warehouse, so the files are the recovered ones)
+    const run = await runPipeline({ rawDir: rawA, outDir: out, stage: 'ingest', log: () => {} });
+    expect(run.recovered).toContain('completed the warehouse swap of a run killed after its commit point');
+    expect(existsSync(join(out, '.swap.json'))).toBe(false);
+    expect(existsSync(tmp)).toBe(false);
+    expect(warehouseFiles(out)).toEqual(newFiles);
+    expect(await panelHash(out)).toEqual(await panelHash(next));
+    // leave the first panel for the other tests, whatever their order
+    await runPipeline({ rawDir: rawA, outDir: out, log: () => {} });
   });
 
   it.each(['swap:journal-written', 'swap:half-renamed'])('killed at %s (after the commit point): the next run rolls the swap forward', async (point) => {
