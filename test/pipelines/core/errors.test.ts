@@ -9,6 +9,8 @@ describe('messages of huge or multi-line texts', () => {
     expect(quoteText('x'.repeat(10_000_000))).toBe(`'${'x'.repeat(80)}…' (10,000,000 characters)`);
     expect(shortText('y'.repeat(81))).toBe(`${'y'.repeat(80)}… (81 characters)`);
     expect(quoteText('a\nb\r\nc')).toBe("'a b c'");
+    // a cut text too: line breaks and tabs in its first 80 characters become one space
+    expect(shortText(`a\r\n\tb${'x'.repeat(100)}`)).toBe(`a b${'x'.repeat(75)}… (105 characters)`);
   });
 
   it('never cuts a character in half', () => {

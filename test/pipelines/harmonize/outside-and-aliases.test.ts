@@ -165,6 +165,8 @@ describe('the user’s aliases.csv', () => {
     expect(() => parseUserAliases(csv('printed,first_year,last_year,city_code\n石家妆,2015,2018,130100\n石家妆,2018,,outside\n')))
       .toThrow(/cell A3: one line per printed unit and year: '石家妆' is also on line 2/);
     expect(() => parseUserAliases(csv('printed,city_code\n,130100\n'))).toThrow(/cell A2/);
+    expect(() => parseUserAliases(csv('printed,city_code\n \u3000 ,130100\n'))).toThrow(
+      /^file aliases\.csv, cell A2: the unit as printed \(a name or a region code\), found nothing$/);
   });
 
   it('user lines win over the reference, apply to their years only, and are counted', () => {
@@ -172,7 +174,7 @@ describe('the user’s aliases.csv', () => {
       + '石家妆,,,130100,typo\n延边朝鲜族自治州,2021,,outside,\n巢湖市,2011,2011,340100,as 合肥 (a choice)\n469003,2019,2019,outside,\n'));
     const rows = [sv('石家妆', null, 2016), ...years(2020, 2022).map((y) => sv('延边朝鲜族自治州', '222400', y)), sv('巢湖市', '341400', 2011),
       ...years(2018, 2020).map((y) => sv('儋州市', '469003', y))];
-    const { values, outside, aliasRows, counts } = harmonize(rows, { merge: 'merge', aliases });
+    const { values, outside, aliasRows, counts, events } = harmonize(rows, { merge: 'merge', aliases });
     const by = (name: string, year: number) => values.find((v) => v.name_raw === name && v.year === year);
     expect([by('石家妆', 2016)?.city_code, by('石家妆', 2016)?.mapping]).toEqual(['130100', 'user']);
     expect([by('巢湖市', 2011)?.city_code, by('巢湖市', 2011)?.mapping]).toEqual(['340100', 'user']);
@@ -183,6 +185,10 @@ describe('the user’s aliases.csv', () => {
       ['延边朝鲜族自治州', 'prefecture', 2020, 2020, 1], ['延边朝鲜族自治州', 'user', 2021, 2022, 2], ['儋州市', 'user', 2019, 2019, 1]]);
     expect(outside[1]).toMatchObject({ matched: 'aliases.csv line 3', why: "outside by the user's aliases.csv line 3" });
     expect(aliasRows).toEqual({ 2: 1, 3: 2, 4: 1, 5: 1 });
+    expect(events.find((e) => e.name_raw === '石家妆')).toEqual({
+      action: 'mapped', mapping: 'user', reason: "the user's aliases.csv line 2: 130100 (typo)", name_raw: '石家妆', code_raw: null, province_raw: null,
+      city_code: '130100', unit: 'aliases.csv line 2', years: [2016], rows: 1, source_ids: ['vendor'],
+    });
   });
 
   it('is found in the raw folder, with the hash of its bytes', () => {

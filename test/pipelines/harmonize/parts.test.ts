@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { harmonize } from '../../../pipelines/harmonize/parts.ts';
+import { harmonize, UnplacedUnitsError } from '../../../pipelines/harmonize/parts.ts';
 import { DataError } from '../../../pipelines/core/errors.ts';
 import { reportedUnits } from '../../../reference/index.ts';
 import { HarmonizedValue, type StagedValue } from '../../../schemas/staged.ts';
@@ -57,6 +57,10 @@ describe('harmonize', () => {
     const merged = events.filter((e) => e.action === 'merged');
     expect(merged.map((e) => [e.name_raw, e.city_code, e.rows])).toEqual([['莱芜', '370100', 1], ['莱芜市', '370100', 1]]);
     expect(events.filter((e) => e.mapping === 'exact' || e.mapping === 'province')).toHaveLength(0);
+    // sorted by action, then city, then printed name (not in the order the rows came)
+    expect(events.map((e) => [e.action, e.city_code, e.name_raw])).toEqual([
+      ['dropped', null, '巢湖'], ['mapped', '520500', '毕节地区'], ['mapped', '540200', ''], ['mapped', '630200', '海东市'],
+      ['merged', '370100', '莱芜'], ['merged', '370100', '莱芜市']]);
   });
 
   it("removes merged predecessors with policy merge 'drop'", () => {
@@ -106,6 +110,13 @@ describe('harmonize', () => {
     const { values } = harmonize([p('内蒙古', null), p('', '65'), p('吉林省', '220000')], { merge: 'merge' });
     expect(values.map((v) => [v.city_code, v.mapping])).toEqual([['150000', 'province'], ['650000', 'province'], ['220000', 'province']]);
     expect(() => harmonize([p('河北', '110000')], { merge: 'merge' })).toThrow(/name '河北' is 130000, code 110000 is 110000/);
+    let error: unknown;
+    try { harmonize([{ ...p('河北', '110000'), cell: 'C9' }], { merge: 'merge' }); } catch (e) { error = e; }
+    expect((error as UnplacedUnitsError).units).toEqual([{
+      file: 'yearbook/2017.xlsx', sheet: '2-1', cell: 'C9', name: '河北', code: '110000', province: null, year: 2016, indicator: 'ecommerce_volume',
+      problem: "one province for provincial series ecommerce_volume: name '河北' is 130000, code 110000 is 110000", closest: [],
+    }]);
+    expect((error as Error).message.endsWith("cell C9: one province for provincial series ecommerce_volume: name '河北' is 130000, code 110000 is 110000")).toBe(true);
   });
 
   it('stops on an unknown province of a provincial series', () => {

@@ -100,6 +100,18 @@ describe('the dry run’s checks', () => {
     expect(later.panel).toEqual({ first: 2013, last: 2013, leftOut: [] });
     expect(later.problems.filter((p) => p.startsWith('year'))).toEqual([]);
   });
+
+  it('the last panel year is the last with a city-level value: empty cells of a later year do not extend it', async () => {
+    const raw = folder('dry-last-');
+    const ai = ['城市代码,城市名称,年份,人工智能企业数', ...[2011, 2012, 2013].map((y) => `110000,北京市,${y},5`), '110000,北京市,2014,'].join('\n');
+    writeFiles(raw, [{ path: 'ai.csv', data: ai }]);
+    writeFileSync(join(raw, 'sources.json'), JSON.stringify({ version: 1, sources: [{
+      id: 'ai', layout: 'long', file: 'ai.csv', years: { from: 2011, to: 2022 }, columns: { code: '城市代码', name: '城市名称', year: '年份' },
+      indicators: [{ indicator: 'ai_firms', column: '人工智能企业数', unit: '家' }] }] }));
+    const report = await checkRaw({ rawDir: raw, settings: defaultSettings() });
+    expect(report.files.map((f) => [f.path, f.failed, f.values])).toEqual([['ai.csv', false, 4]]);
+    expect(report.panel).toEqual({ first: 2011, last: 2013, leftOut: [] });
+  });
 });
 
 describe('the dry run on the command line', () => {

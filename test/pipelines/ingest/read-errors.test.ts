@@ -1,7 +1,8 @@
 /** Bad input: every case stops the run with one IngestError line naming file, sheet, cell and what was expected. */
 import * as XLSX from 'xlsx';
 import { describe, expect, it } from 'vitest';
-import { IngestError } from '../../../pipelines/ingest/read.ts';
+import { DEFAULT_LIMITS, IngestError } from '../../../pipelines/ingest/read.ts';
+import { checkXlsxContainer, invalidGbkAt } from '../../../pipelines/ingest/files.ts';
 import type { RegistryInput } from '../../../schemas/sources.ts';
 import { run, xlsx } from './fixtures.ts';
 
@@ -244,6 +245,35 @@ describe('unsafe or broken files', () => {
     expect(e.expected).toMatch(/expected a worksheet|expected a sheet/);
     expect(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted')).toBe(false);
     expect(typeof ({} as { toString: unknown }).toString).toBe('function');
+  });
+});
+
+describe('container and encoding checks, directly', () => {
+  // an OLE compound file: the CFB magic, then a stream name somewhere in its directory
+  const cfb = (name: Buffer) => Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(8), name, Buffer.alloc(8)]);
+
+  it('an OLE file with any one stream name of an encrypted workbook is refused naming the file; without one it is a legacy file', () => {
+    const markers = [Buffer.from('EncryptionInfo', 'latin1'), Buffer.from('EncryptionInfo', 'utf16le'), Buffer.from('EncryptedPackage', 'utf16le')];
+    for (const marker of markers) {
+      let error: unknown;
+      try { checkXlsxContainer(cfb(marker), 'yb/年鉴2015.xlsx', DEFAULT_LIMITS); } catch (e) { error = e; }
+      expect(error).toBeInstanceOf(IngestError);
+      expect((error as IngestError).message).toBe('ingest: file yb/年鉴2015.xlsx: expected an xlsx workbook, got a password-protected (encrypted) workbook: save it again without password');
+    }
+    expect(checkXlsxContainer(cfb(Buffer.from('Workbook', 'utf16le')), 'yb/年鉴2015.xls', DEFAULT_LIMITS)).toBe('cfb');
+  });
+
+  it('GBK structure: a lead byte 81–FE takes a trail 40–7E or 80–FE, or digit, lead, digit (GB18030 four bytes)', () => {
+    const at = (...bytes: number[]) => invalidGbkAt(Uint8Array.from(bytes));
+    expect(at(0x41, 0x81, 0x40)).toBe(-1);
+    expect(at(0x41, 0x81, 0x7e)).toBe(-1);
+    expect(at(0x41, 0x81, 0x80)).toBe(-1);
+    expect(at(0x41, 0x81, 0xfe)).toBe(-1);
+    expect(at(0x41, 0x81, 0x30, 0x81, 0x30, 0x42)).toBe(-1);
+    expect(at(0x41, 0x81, 0x7f)).toBe(1);
+    expect(at(0x41, 0x81, 0xff)).toBe(1);
+    expect(at(0x41, 0x81, 0x20)).toBe(1);
+    expect(at(0x41, 0x42, 0x81)).toBe(2);
   });
 });
 

@@ -110,6 +110,12 @@ describe('yearbook adapter', () => {
     const { values } = await run([{ path: 'yb/年鉴2016.xlsx', data: xlsx({ '2-7 综合经济': rows }) }], [src]);
     expect(values.map((v) => `${v.indicator}:${v.scope}:${v.value}`)).toEqual(['gdp:市辖区:2', 'population:全市:3', 'population:市辖区:4']);
   });
+
+  it('a header cell of spaces next to a label is empty: the label keeps its 全市 and 市辖区 columns', async () => {
+    const rows = [['城市', '地区生产总值', '   ', '年末户籍人口', null], [null, '全市', '市辖区', '全市', '市辖区'], [null, '万元', '万元', '万人', '万人'], ['北京', 1, 2, 3, 4]];
+    const { values } = await run([{ path: 'yb/年鉴2016.xlsx', data: xlsx({ '2-7 综合经济': rows }) }], [ybSource()]);
+    expect(values.map((v) => `${v.indicator}:${v.scope}:${v.value}:${v.cell}`)).toEqual(['gdp:全市:1:B4', 'gdp:市辖区:2:C4', 'population:全市:3:D4', 'population:市辖区:4:E4']);
+  });
 });
 
 describe('yearbook adapter: mixed header', () => {
