@@ -69,6 +69,10 @@ async function killAt(point: string): Promise<void> {
 
 describe('a run killed at any moment', () => {
   it('two runs on one folder: the second exits 3 with one line and changes nothing; the lock of the killed one is recovered', async () => {
+    // whatever an earlier test left (the same panel, files rewritten): the warehouse as it is now must survive
+    const files = warehouseFiles(out);
+    const panel = await panelHash(out);
+    expect(panel).toEqual(panelA);
     const first = startCli(['--raw', rawB, '--out', out, '--full']);
     expect(await waitForOutput(first, /^ingest /m)).toBe(true);
     first.child.kill('SIGSTOP'); // alive and holding the lock, for as long as the second run takes to start
@@ -84,7 +88,7 @@ describe('a run killed at any moment', () => {
       first.child.kill('SIGKILL');
     }
     expect(await first.exited).toBeNull();
-    await unchanged();
+    await unchanged(files, panel);
     // the killed run's lock is stale: a dry run does not take the lock, a real run takes it over
     expect(JSON.parse(readFileSync(join(out, '.lock'), 'utf8')).pid).toBe(first.child.pid);
     const dry = await runPipeline({ rawDir: rawA, outDir: out, dryRun: true, log: () => {} });
