@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { absorbedDof, connectedComponents, exactFeRank, isNested, pairwiseRedundant } from '../../econometrics/dof.ts';
+import { absorbedDof, connectedComponents, EXACT_RANK_MAX_WORK, exactFeRank, isNested, modelDof, pairwiseRedundant } from '../../econometrics/dof.ts';
 import { buildSample, type Grouping } from '../../econometrics/frame.ts';
 import { estimateFe } from '../../econometrics/models/feols.ts';
 import { frameFor, relErr, repoRoot } from './reference-helpers.ts';
@@ -143,5 +143,120 @@ describe('three fixed effects: K matches the rank of lm with dummies', () => {
     expect(exact.total).toBe(c.fe_rank);
     // the exact count: grp^year spans year (13 more redundant) and shares the 7 group means with cityno
     expect(exact.perFe.map((f) => f.redundant)).toEqual([0, 1, 20]);
+  });
+});
+
+describe('degrees of freedom: edge cases by hand', () => {
+  it('isNested: every level of the effect within one cluster', () => {
+    expect(isNested(g('f', [0, 0, 1, 1]), g('c', [0, 0, 1, 1]))).toBe(true);
+    expect(isNested(g('f', [0, 0, 1, 1]), g('c', [0, 0, 0, 0]))).toBe(true);
+    expect(isNested(g('f', [0, 0, 1, 1]), g('c', [0, 1, 1, 1]))).toBe(false);
+    expect(isNested(g('f', [0, 1, 0, 1]), g('c', [0, 0, 1, 1]))).toBe(false);
+    // the last row breaks it
+    expect(isNested(g('f', [0, 1, 1, 0]), g('c', [2, 1, 1, 0]))).toBe(false);
+  });
+
+  it('connectedComponents: one per isolated pair, one for a connected graph', () => {
+    expect(connectedComponents(g('a', [0, 1, 2]), g('b', [0, 1, 2]))).toBe(3);
+    expect(connectedComponents(g('a', [0, 0, 1, 1]), g('b', [0, 1, 0, 1]))).toBe(1);
+    expect(connectedComponents(g('a', [0, 0, 0]), g('b', [0, 1, 2]))).toBe(1);
+    // a chain 0-0, 1-0, 1-1, 2-1 and an island 3-2
+    expect(connectedComponents(g('a', [0, 1, 1, 2, 3]), g('b', [0, 0, 1, 1, 2]))).toBe(2);
+  });
+
+  it('pairwiseRedundant: none for the first, at least one for the others', () => {
+    const a = g('a', [0, 0, 1, 1]);
+    const b = g('b', [0, 1, 0, 1]);
+    expect(pairwiseRedundant([a])).toEqual([0]);
+    expect(pairwiseRedundant([a, b])).toEqual([0, 1]);
+    // c pairs with a as two separate blocks: max(1, 2, components(b, c) = 1) = 2
+    const c = g('c', [0, 0, 1, 1]);
+    expect(pairwiseRedundant([a, b, c])).toEqual([0, 1, 2]);
+  });
+
+  it('exactFeRank: none, one effect, and the largest effect as the base wherever it stands', () => {
+    expect(exactFeRank([])).toStrictEqual({ rank: 0, redundant: [] });
+    expect(exactFeRank([g('a', [0, 1, 2, 1])])).toStrictEqual({ rank: 3, redundant: [0] });
+    // A (4 levels) is the base: B loses 1 level (its two dummies sum to the constant), C (= A ≥ 2) loses both
+    const A = g('A', [0, 0, 1, 1, 2, 2, 3, 3]);
+    const B = g('B', [0, 1, 0, 1, 0, 1, 0, 1]);
+    const C = g('C', [0, 0, 0, 0, 1, 1, 1, 1]);
+    expect(exactFeRank([B, A, C])).toStrictEqual({ rank: 5, redundant: [1, 0, 2] });
+    expect(exactFeRank([C, B, A])).toStrictEqual({ rank: 5, redundant: [2, 1, 0] });
+    expect(exactFeRank([A, B, C])).toStrictEqual({ rank: 5, redundant: [0, 1, 2] });
+    // with equal numbers of levels the first of them is the base
+    const B2 = g('B2', [1, 0, 1, 0, 1, 0, 1, 0]);
+    expect(exactFeRank([B, B2])).toStrictEqual({ rank: 2, redundant: [0, 2] });
+    expect(exactFeRank([B2, B])).toStrictEqual({ rank: 2, redundant: [0, 2] });
+    expect(bareissRank(dummies([B, A, C]))).toBe(5);
+  });
+
+  it('exactFeRank gives up exactly when the work bound m³/6 + Σ_g min(m, (k−1)·n_g)² exceeds maxWork', () => {
+    // base A: 4 levels with 1, 1, 1 and 5 rows; the others B and C: m = 2 + 2 = 4 columns, k − 1 = 2
+    const A = g('A', [0, 1, 2, 3, 3, 3, 3, 3]);
+    const B = g('B', [0, 1, 0, 1, 0, 1, 0, 1]);
+    const C = g('C', [0, 0, 1, 1, 0, 1, 0, 1]);
+    const work = 64 / 6 + 2 ** 2 + 2 ** 2 + 2 ** 2 + 4 ** 2; // 38.67: min(4, 2·1) = 2 thrice, min(4, 2·5) = 4
+    expect(exactFeRank([A, B, C], work)).not.toBeNull();
+    expect(exactFeRank([A, B, C], work - 1e-9)).toBeNull();
+    expect(exactFeRank([A, B, C], 38)).toBeNull();
+    expect(exactFeRank([A, B, C], 39)!.rank).toBe(bareissRank(dummies([A, B, C])));
+    // the base is the largest effect wherever it stands, so the bound is the same
+    expect(exactFeRank([B, C, A], 38)).toBeNull();
+    expect(exactFeRank([B, C, A], 39)).not.toBeNull();
+    // the default bound is large
+    expect(EXACT_RANK_MAX_WORK).toBe(3e8);
+    expect(exactFeRank([A, B, C])).not.toBeNull();
+  });
+
+  it('absorbedDof: every case of counting, with the per-effect details', () => {
+    const a = g('a', [0, 0, 1, 1, 2, 2]);
+    const b = g('b', [0, 1, 0, 1, 0, 1]);
+    expect(absorbedDof([], [])).toStrictEqual({ total: 1, perFe: [], rule: 'exact' });
+    expect(absorbedDof([a], [])).toStrictEqual({
+      total: 3, perFe: [{ name: 'a', levels: 3, redundant: 0, nestedInCluster: false }], rule: 'exact',
+    });
+    expect(absorbedDof([a, b], [])).toStrictEqual({
+      total: 4,
+      perFe: [{ name: 'a', levels: 3, redundant: 0, nestedInCluster: false }, { name: 'b', levels: 2, redundant: 1, nestedInCluster: false }],
+      rule: 'exact',
+    });
+    // a nested in the cluster: left out, b counted alone with all its levels
+    const cl = g('cl', [0, 0, 0, 0, 1, 1]);
+    expect(absorbedDof([a, b], [cl])).toStrictEqual({
+      total: 2,
+      perFe: [{ name: 'a', levels: 3, redundant: 3, nestedInCluster: true }, { name: 'b', levels: 2, redundant: 0, nestedInCluster: false }],
+      rule: 'exact',
+    });
+    // nested in the second of two cluster variables
+    const other = g('o', [0, 1, 0, 1, 0, 1]);
+    expect(absorbedDof([a, b], [other, cl]).perFe.map((f) => f.nestedInCluster)).toEqual([true, true]);
+    expect(absorbedDof([a, b], [other, cl]).total).toBe(1);
+    // three effects: exact, or pairwise when too costly
+    const c = g('c', [0, 0, 0, 1, 1, 1]);
+    const exact = absorbedDof([a, b, c], []);
+    expect(exact.rule).toBe('exact');
+    expect(exact.total).toBe(bareissRank(dummies([a, b, c])));
+    const pairwise = absorbedDof([a, b, c], [], { maxExactWork: 0 });
+    expect(pairwise.rule).toBe('pairwise');
+    // c: components with a = 1 (row 3 links a1 to c1), with b = 1 → loses 1
+    expect(pairwise.perFe.map((f) => f.redundant)).toEqual([0, 1, 1]);
+    expect(pairwise.total).toBe(3 + 1 + 1);
+  });
+
+  it('modelDof: computed once without nesting, twice with', () => {
+    const a = g('a', [0, 0, 1, 1]);
+    const b = g('b', [0, 1, 0, 1]);
+    const none = modelDof([a, b], [g('c', [0, 1, 1, 0])]);
+    expect(none.vcov).toBe(none.all);
+    expect(none.all.total).toBe(3);
+    const noCluster = modelDof([a, b], []);
+    expect(noCluster.vcov).toBe(noCluster.all);
+    const nested = modelDof([a, b], [g('c', [0, 0, 1, 1])]);
+    expect(nested.vcov).not.toBe(nested.all);
+    expect(nested.all.total).toBe(3);
+    expect(nested.vcov.total).toBe(2);
+    expect(nested.vcov.perFe[0]).toStrictEqual({ name: 'a', levels: 2, redundant: 2, nestedInCluster: true });
+    expect(nested.all.perFe[0]).toStrictEqual({ name: 'a', levels: 2, redundant: 0, nestedInCluster: false });
   });
 });

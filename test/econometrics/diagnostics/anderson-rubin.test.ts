@@ -62,3 +62,26 @@ describe('quadraticSet', () => {
     expect(quadraticSet(0, 0, 1)).toEqual([]);
   });
 });
+
+describe('quadraticSet: the remaining cases', () => {
+  it('linear and constant cases', () => {
+    expect(quadraticSet(0, 0, -1)).toEqual([[null, null]]);
+    expect(quadraticSet(0, 0, 0)).toEqual([[null, null]]);
+    // −2β + 4 ≤ 0 ⇔ β ≥ 2
+    expect(quadraticSet(0, -2, 4)).toEqual([[2, null]]);
+    expect(quadraticSet(0, 4, 2)).toEqual([[null, -0.5]]);
+  });
+
+  it('roots from either sign of b, a double root, and no real root with a < 0', () => {
+    // β² − 3β + 2 = (β − 1)(β − 2)
+    expect(quadraticSet(1, -3, 2)).toEqual([[1, 2]]);
+    expect(quadraticSet(1, 3, 2)).toEqual([[-2, -1]]);
+    expect(quadraticSet(-1, 3, -2)).toEqual([[null, 1], [2, null]]);
+    expect(quadraticSet(2, 0, 0)).toEqual([[0, 0]]);
+    expect(quadraticSet(-2, 0, 0)).toEqual([[null, 0], [0, null]]);
+    // β² − 2β + 1 = (β − 1)²: the single point 1
+    expect(quadraticSet(1, -2, 1)).toEqual([[1, 1]]);
+    expect(quadraticSet(-1, 0, -1)).toEqual([[null, null]]);
+    expect(quadraticSet(1, 0, 1)).toEqual([]);
+  });
+});

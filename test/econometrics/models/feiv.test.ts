@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitIv } from '../../../econometrics/models/feiv.ts';
+import { fitIv, parseEstimator } from '../../../econometrics/models/feiv.ts';
 import { frameFromColumns } from '../../../econometrics/frame.ts';
 import { frameFor, reference, relErr, repoRoot } from '../reference-helpers.ts';
 import { readFileSync } from 'node:fs';
@@ -84,5 +84,72 @@ describe('feiv on constructed data', () => {
     const m = (a: number[]) => a.reduce((s, v) => s + v) / a.length;
     const cov = (a: number[], b: number[]) => a.reduce((s, v, i) => s + (v - m(a)) * (b[i] - m(b)), 0);
     expect(res.coefficients.x.estimate).toBeCloseTo(cov(z, y) / cov(z, x), 10);
+  });
+});
+
+describe('feiv: collinear variables, estimator option and k-class on constructed data', () => {
+  const n = 30;
+  const z = Array.from({ length: n }, (_, i) => Math.sin(i));
+  const x = Array.from({ length: n }, (_, i) => Math.cos(i * 1.7));
+  const e = x.map((v) => 2 * v);
+  const w = x.map((v) => -3 * v);
+  const d = z.map((v, i) => v + 0.5 * Math.cos(2.3 * i));
+  const y = x.map((v, i) => v + d[i] + Math.cos(3 * i));
+  const frame = frameFromColumns({ numeric: { y, z, x, e, w, d } });
+
+  it('every endogenous regressor collinear with the exogenous ones is an input error', () => {
+    expect(() => fitIv(frame, 'y ~ x | e ~ z')).toThrow('every endogenous regressor is collinear with the exogenous ones or the fixed effects');
+  });
+
+  it('exact messages: no IV part, underidentified', () => {
+    expect(() => fitIv(frame, 'y ~ x')).toThrow("formula has no IV part '| endog ~ instruments': y ~ x");
+    expect(() => fitIv(frame, 'y ~ 1 | d + x ~ z')).toThrow('model is underidentified: 2 endogenous regressor(s) but 1 usable excluded instrument(s)');
+    // an instrument collinear with the exogenous regressors does not count
+    expect(() => fitIv(frame, 'y ~ x | d ~ w')).toThrow('model is underidentified: 1 endogenous regressor(s) but 0 usable excluded instrument(s)');
+  });
+
+  it('collinear endogenous regressors and instruments are listed as omitted', () => {
+    const r = fitIv(frame, 'y ~ 1 | x + e ~ z');
+    expect(r.omitted).toEqual(['e']);
+    expect(Object.keys(r.coefficients)).toEqual(['x', '_cons']);
+    const r2 = fitIv(frame, 'y ~ x | d ~ z + w');
+    expect(r2.omitted).toEqual(['w']);
+    expect(r2.overid).toBeNull();
+  });
+
+  it('parseEstimator: default, case and surrounding spaces, bad Fuller constants', () => {
+    expect(parseEstimator(undefined)).toEqual({ type: '2sls', alpha: null });
+    expect(parseEstimator(' LIML ')).toEqual({ type: 'liml', alpha: null });
+    expect(parseEstimator(' 2SLS')).toEqual({ type: '2sls', alpha: null });
+    expect(parseEstimator(' fuller:4 ')).toEqual({ type: 'fuller', alpha: 4 });
+    expect(parseEstimator('fuller:0.5')).toEqual({ type: 'fuller', alpha: 0.5 });
+    expect(() => parseEstimator('fuller:0')).toThrow("--estimator 'fuller:0': Fuller's constant must be a number > 0 (fuller:1 is the usual choice)");
+    expect(() => parseEstimator('fuller:-1')).toThrow(/must be a number > 0/);
+    expect(() => parseEstimator('fuller:abc')).toThrow(/must be a number > 0/);
+    expect(() => parseEstimator('fuller:')).toThrow("unknown estimator 'fuller:' (expected 2sls, liml or fuller:A, e.g. fuller:1)");
+    expect(() => parseEstimator('')).toThrow(/unknown estimator ''/);
+  });
+
+  it('just identified: LIML is 2SLS (λ = 1); Fuller is the k-class estimate with k = 1 − a/(N − L)', () => {
+    const m = (a: number[]) => a.reduce((s, v) => s + v) / a.length;
+    const c = (a: number[]) => a.map((v) => v - m(a));
+    const dot = (a: number[], b: number[]) => a.reduce((s, v, i) => s + v * b[i], 0);
+    const [yc, dc, zc] = [c(y), c(d), c(z)];
+    const iv = dot(zc, yc) / dot(zc, dc);
+    const liml = fitIv(frame, 'y ~ 1 | d ~ z', { estimator: 'liml' });
+    expect(liml.estimator).toEqual({ type: 'liml', k: 1, lambda: 1, fuller_alpha: null });
+    expect(liml.coefficients.d.estimate).toBeCloseTo(iv, 10);
+    // L = 2: the instrument and the constant
+    const k = 1 - 1 / (n - 2);
+    const fuller = fitIv(frame, 'y ~ 1 | d ~ z', { estimator: 'fuller:1' });
+    expect(fuller.estimator.type).toBe('fuller');
+    expect(fuller.estimator.lambda).toBe(1);
+    expect(fuller.estimator.fuller_alpha).toBe(1);
+    expect(fuller.estimator.k).toBeCloseTo(k, 14);
+    // b(k) = [(1−k) d'd + k d̂'d̂]⁻¹ [(1−k) d'y + k d̂'y], d̂ = z·(z'd/z'z), all centred
+    const dh = zc.map((v) => (v * dot(zc, dc)) / dot(zc, zc));
+    const bk = ((1 - k) * dot(dc, yc) + k * dot(dh, yc)) / ((1 - k) * dot(dc, dc) + k * dot(dh, dh));
+    expect(fuller.coefficients.d.estimate).toBeCloseTo(bk, 10);
+    expect(fuller.coefficients.d.estimate).not.toBeCloseTo(iv, 6);
   });
 });

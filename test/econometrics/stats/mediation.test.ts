@@ -42,3 +42,23 @@ describe('Baron-Kenny mediation', () => {
     expect(r3.bootstrap.ci_low).not.toBe(r1.bootstrap.ci_low);
   });
 });
+
+describe('bootstrap standard error', () => {
+  it('is the standard deviation of the draws: about a quarter of the 95% percentile interval', () => {
+    const r = mediation(panel(), { y: 'y', x: 'x', mediator: 'm', fixedEffects: 'unit + year', vcov: 'cluster:unit', replications: 60, seed: 7 });
+    expect(r.bootstrap.replications).toBe(60);
+    expect(r.bootstrap.unit).toBe('unit');
+    expect(r.bootstrap.seed).toBe(7);
+    const width = r.bootstrap.ci_high - r.bootstrap.ci_low;
+    // normal draws: width = 3.92 sd
+    expect(r.bootstrap.se).toBeGreaterThan(width / 6);
+    expect(r.bootstrap.se).toBeLessThan(width / 2.5);
+    expect(r.proportion_mediated).toBeCloseTo(r.indirect / r.total.estimate, 14);
+  });
+
+  it('needs a unit to resample', () => {
+    expect(() => mediation(panel(), { y: 'y', x: 'x', mediator: 'm', fixedEffects: 'unit + year' })).toThrow(
+      'mediation bootstrap needs a unit: give bootstrapUnit or a cluster vcov',
+    );
+  });
+});

@@ -69,3 +69,26 @@ describe('selection on unobservables', () => {
     expect(osterDelta({ ...hand, tauX: hand.tauX * 1.1 })).not.toBeCloseTo(s.oster_delta, 3);
   });
 });
+
+describe('Oster δ with σ²_x ≠ 1 (Oster 2019, Proposition 2, written out)', () => {
+  // β̊ = 0.9, R̊ = 0.15, β̃ = 0.6, R̃ = 0.35, σ²_y = 3, σ²_x = 2.5, τ_x = 1.6
+  const inp: OsterInputs = { betaRestricted: 0.9, r2Restricted: 0.15, betaFull: 0.6, r2Full: 0.35, varY: 3, varX: 2.5, tauX: 1.6 };
+
+  function paperDelta(target: number, rMax: number): number {
+    const { betaRestricted: bo, r2Restricted: ro, betaFull: bt, r2Full: rt, varY: sy, varX: sx, tauX: tx } = inp;
+    const g = bt - target;
+    const num = g * (rt - ro) * sy * tx + g * sx * tx * (bo - bt) ** 2 + 2 * g ** 2 * (tx * (bo - bt) * sx) + g ** 3 * (tx * sx - tx ** 2);
+    const den = (rMax - rt) * sy * (bo - bt) * sx + g * (rMax - rt) * sy * (sx - tx) + g ** 2 * (tx * (bo - bt) * sx) + g ** 3 * (tx * sx - tx ** 2);
+    return num / den;
+  }
+
+  it('δ for β = 0 and another target, default and given Rmax', () => {
+    expect(osterDelta(inp)).toBeCloseTo(paperDelta(0, 1.3 * 0.35), 12);
+    expect(osterDelta(inp, 0.2)).toBeCloseTo(paperDelta(0.2, 1.3 * 0.35), 12);
+    expect(osterDelta({ ...inp, rMax: 0.8 })).toBeCloseTo(paperDelta(0, 0.8), 12);
+  });
+
+  it('δ(β*(d)) = d for d = 1, 0.5 and 2', () => {
+    for (const d of [1, 0.5, 2]) expect(osterDelta(inp, osterBetaStar(inp, d).betaStar)).toBeCloseTo(d, 9);
+  });
+});

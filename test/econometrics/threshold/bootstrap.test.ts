@@ -2,7 +2,8 @@
 // TypeScript worker starts under vitest), and a different seed gives different draws.
 import { describe, expect, it } from 'vitest';
 import { type BootstrapSpec, replicationStream, summarize } from '../../../econometrics/threshold/bootstrap.ts';
-import { runBootstrap } from '../../../econometrics/threshold/bootstrap-pool.ts';
+import { defaultThreads, runBootstrap } from '../../../econometrics/threshold/bootstrap-pool.ts';
+import { availableParallelism } from 'node:os';
 import { makePanel, transform } from '../../../econometrics/threshold/panel.ts';
 import { baseResidual, buildGrid, buildPlan, makeContext } from '../../../econometrics/threshold/search.ts';
 import { randomPanelData } from './random-panel.ts';
@@ -65,5 +66,29 @@ describe('bootstrap', () => {
     const s = summarize(fStar, 95.5);
     expect(s.p).toBeCloseTo(0.05, 12);
     expect(s.crit).toEqual({ '10': 90, '5': 95, '1': 99 });
+  });
+});
+
+describe('replication streams and thread counts', () => {
+  it('seeds that differ only above bit 32 give different streams', () => {
+    // 2^40 and 2^40 + 2^32 have the same low 32 bits
+    const a = replicationStream(2 ** 40, 1, 0).next();
+    const b = replicationStream(2 ** 40 + 2 ** 32, 1, 0).next();
+    expect(a).not.toBe(b);
+    expect(replicationStream(2 ** 32, 1, 0).next()).not.toBe(replicationStream(0, 1, 0).next());
+    expect(replicationStream(2 ** 40, 1, 0).next()).toBe(a);
+  });
+
+  it('one thread for small jobs; up to min(cores, 8) from 2.5e7 replication-rows on', () => {
+    const spec = (reps: number, k: number, units: number, periods: number) =>
+      ({ panel: { units, periods }, tests: [{ k, reps }] }) as unknown as BootstrapSpec;
+    expect(defaultThreads(spec(300, 1, 100, 10))).toBe(1);
+    // Σ reps·k = 300·1 + 300·2 = 900 replications × 10,000 rows = 9e6 < 2.5e7
+    expect(defaultThreads({ panel: { units: 1000, periods: 10 }, tests: [{ k: 1, reps: 300 }, { k: 2, reps: 300 }] } as unknown as BootstrapSpec)).toBe(1);
+    const many = Math.max(1, Math.min(availableParallelism(), 8));
+    // exactly 2.5e7: 250 × 1 × 100,000
+    expect(defaultThreads(spec(250, 1, 10_000, 10))).toBe(many);
+    expect(defaultThreads(spec(249, 1, 10_000, 10))).toBe(1);
+    expect(defaultThreads(spec(300, 3, 10_000, 10))).toBe(many);
   });
 });
