@@ -156,6 +156,20 @@ describe('Absorber: edge cases, reports and options', () => {
     for (let i = 0; i < n; i++) expect(res.values[i]).toBeCloseTo(want[i], 10);
   });
 
+  it('convergence needs every level of the first effect settled, not only its last one', () => {
+    // the chain plus a separate cell (a = 6, b = 6) holding two observations: that last level is settled
+    // after one sweep while the chain is not
+    const { a, b, n, x } = chainDesign(6);
+    const a2: Grouping = { name: 'a', levels: 7, codes: Int32Array.from([...a.codes, 6, 6]) };
+    const b2: Grouping = { name: 'b', levels: 7, codes: Int32Array.from([...b.codes, 6, 6]) };
+    const x2 = Float64Array.from([...x, 2, 6]);
+    const res = new Absorber([a2, b2], n + 2).demean(x2);
+    expect(res.converged).toBe(true);
+    expect(res.iterations).toBeGreaterThan(10);
+    const want = [-1, 1, 0, -1, 1, 0, -1, 1, 0, 1.5, -1.5, 0, 1.5, -1.5, 0, -1, 1, -2, 2];
+    for (let i = 0; i < n + 2; i++) expect(res.values[i]).toBeCloseTo(want[i], 10);
+  });
+
   it('stops at maxIter and reports non-convergence (also in demeanAll)', () => {
     const { a, b, n, x } = chainDesign(6);
     const ab = new Absorber([a, b], n);

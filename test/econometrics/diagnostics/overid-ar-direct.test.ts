@@ -143,6 +143,64 @@ describe('overidTest (direct)', () => {
   });
 });
 
+/** Small dense helpers for the general case (row-major number[][]) */
+const tr = (A: number[][]) => A[0].map((_, j) => A.map((r) => r[j]));
+const mul = (A: number[][], B: number[][]) => A.map((r) => B[0].map((_, j) => r.reduce((s, v, k) => s + v * B[k][j], 0)));
+function inv(A: number[][]): number[][] {
+  const n = A.length;
+  const W = A.map((r, i) => [...r, ...r.map((_, j) => (i === j ? 1 : 0))]);
+  for (let c = 0; c < n; c++) {
+    let p = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(W[r][c]) > Math.abs(W[p][c])) p = r;
+    [W[c], W[p]] = [W[p], W[c]];
+    const d = W[c][c];
+    W[c] = W[c].map((v) => v / d);
+    for (let r = 0; r < n; r++) if (r !== c) { const f = W[r][c]; W[r] = W[r].map((v, j) => v - f * W[c][j]); }
+  }
+  return W.map((r) => r.slice(n));
+}
+
+describe('overidTest (direct) with an exogenous regressor: K = 2, L = 3', () => {
+  const n = 70;
+  const r = lcg(17);
+  const w = centre(Float64Array.from({ length: n }, r));
+  const z1 = centre(Float64Array.from({ length: n }, r));
+  const z2 = centre(Float64Array.from({ length: n }, r));
+  const x = centre(Float64Array.from({ length: n }, (_, i) => z1[i] - z2[i] + 0.5 * w[i] + 0.4 * r()));
+  const y = centre(Float64Array.from({ length: n }, (_, i) => x[i] - w[i] + 0.2 * z2[i] + r() * (1 + (i % 3))));
+  const X = [x, w];
+  const Z = [w, z1, z2];
+  const cols = (cs: Float64Array[]) => Array.from({ length: n }, (_, i) => cs.map((c) => c[i]));
+  const Xm = cols(X);
+  const Zm = cols(Z);
+  const ym = Array.from(y, (v) => [v]);
+  // 2SLS residuals
+  const Pz = mul(mul(Zm, inv(mul(tr(Zm), Zm))), tr(Zm));
+  const Xh = mul(Pz, Xm);
+  const b2 = mul(inv(mul(tr(Xh), Xm)), mul(tr(Xh), ym));
+  const u = Float64Array.from(mul(Xm, b2), (v, i) => y[i] - v[0]);
+
+  function jOf(S: number[][]): number {
+    const Si = inv(S);
+    const ZX = mul(tr(Zm), Xm);
+    const b = mul(inv(mul(mul(tr(ZX), Si), ZX)), mul(mul(tr(ZX), Si), mul(tr(Zm), ym)));
+    const e = mul(Xm, b).map((v, i) => [y[i] - v[0]]);
+    const Ze = mul(tr(Zm), e);
+    return mul(mul(tr(Ze), Si), Ze)[0][0];
+  }
+
+  it('iid: Sargan; hc1: Hansen J with S = Σ u² z z\'', () => {
+    const Zu = mul(tr(Zm), Array.from(u, (v) => [v]));
+    const sargan = (n * mul(mul(tr(Zu), inv(mul(tr(Zm), Zm))), Zu)[0][0]) / dot(u, u);
+    const iid = overidTest(y, X, Z, u, 1, { type: 'iid' }, []);
+    expect(iid!.stat).toBeCloseTo(sargan, 9);
+    const S = mul(tr(Zm.map((z, i) => z.map((v) => v * u[i]))), Zm.map((z, i) => z.map((v) => v * u[i])));
+    const hc1 = overidTest(y, X, Z, u, 1, { type: 'hc1' }, []);
+    expect(hc1!.stat).toBeCloseTo(jOf(S), 9);
+    expect(hc1!.df).toBe(1);
+  });
+});
+
 /** Standard normal cdf (Abramowitz–Stegun 7.1.26 is too coarse: use a series for erf). */
 function normalCdf(x: number): number {
   // erf by its Taylor series, accurate for the moderate |x| used here

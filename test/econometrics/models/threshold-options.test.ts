@@ -203,6 +203,12 @@ describe('fitThreshold: input errors', () => {
     expect(r.units).toBe(UNITS - 2);
     expect(r.nobs).toBe((UNITS - 2) * T);
     expect(r.fixed_effects).toEqual([{ name: 'firm', levels: UNITS - 2 }]);
+    // the model is that of the balanced sub-panel of the other 28 units
+    const h = await fitThreshold({ ...frame, numeric: { ...frame.numeric, y } }, { ...base, at: [gamma] });
+    const rest = (v: Float64Array) => arr(v).slice(2 * T);
+    const [yy, xx, rr, qq] = [rest(data.y), rest(data.x[0]), rest(data.rx[0]), rest(data.q)];
+    expect(h.ssr0).toBeCloseTo(hansenSsr(UNITS - 2, T, yy, xx, rr, qq, []), 8);
+    expect(h.steps[0].ssr).toBeCloseTo(hansenSsr(UNITS - 2, T, yy, xx, rr, qq, [gamma]), 8);
   });
 
   it('regime variables must vary, and within units', async () => {
@@ -361,6 +367,37 @@ describe('fitThreshold: result fields, LR curve and confidence sets (hansen, gri
     expect((await fitThreshold(frame, { ...base, vce: 'robust' })).se_type).toBe('robust (White HC0)');
     expect((await fitThreshold(frame, { ...base, method: 'xthreg', vce: 'robust' })).se_type).toBe('cluster-robust (unit, 30 clusters)');
     await expect(fitThreshold(frame, { ...base, vce: 'hc3' as never })).rejects.toThrow(/^invalid option vce: /);
+    await expect(fitThreshold(frame, { ...base, vcov: 'dk:1:year' })).rejects.toThrow(
+      'Driscoll–Kraay (dk:1:year) is not available for the threshold model: use iid, hc1 or cluster:VAR',
+    );
+  });
+
+  it('a missing value of a further absorbed effect drops the row (and so its unit)', async () => {
+    const region = Int32Array.from(frame.factors.firm.codes, (u) => u % 6);
+    region[7] = -1;
+    const withRegion: LoadedFrame = { ...frame, factors: { ...frame.factors, region: { codes: region, levels: ['a', 'b', 'c', 'd', 'e', 'f'] } } };
+    const r = await fitThreshold(withRegion, { ...base, formula: 'y ~ x1 | firm + region', method: 'xthreg' });
+    expect(r.dropped_units).toBe(1);
+    expect(r.units).toBe(29);
+    // region is constant within firm: nested in the unit, it adds no column
+    expect(r.fixed_effects).toEqual([{ name: 'firm', levels: 29 }, { name: 'region', levels: 6 }]);
+  });
+
+  it("an absorbed effect's dummies spanned by its earlier ones are left out (same model as explicit dummies)", async () => {
+    // grp: 'a' for units 0–9 (whole units: nested in the unit), else 'b', 'c', 'd' by period. After the within
+    // transformation the dummies of b, c and d sum to zero: d is spanned by b and c
+    const unit = frame.factors.firm.codes;
+    const period = frame.factors.year.codes;
+    const grp = Int32Array.from(unit, (u, i) => (u < 10 ? 0 : 1 + period[i]));
+    const withGrp: LoadedFrame = { ...frame, factors: { ...frame.factors, grp: { codes: grp, levels: ['a', 'b', 'c', 'd'] } } };
+    const r = await fitThreshold(withGrp, { ...base, formula: 'y ~ x1 | firm + grp', method: 'xthreg', at: [gamma] });
+    expect(r.fixed_effects).toEqual([{ name: 'firm', levels: 30 }, { name: 'grp', levels: 4 }]);
+    const numeric = { ...frame.numeric, db: Float64Array.from(grp, (g) => (g === 1 ? 1 : 0)), dc: Float64Array.from(grp, (g) => (g === 2 ? 1 : 0)) };
+    const dummies = await fitThreshold({ ...frame, numeric }, { ...base, formula: 'y ~ x1 + db + dc | firm', method: 'xthreg', at: [gamma] });
+    expect(r.ssr0).toBeCloseTo(dummies.ssr0, 8);
+    expect(r.steps[0].ssr).toBeCloseTo(dummies.steps[0].ssr, 8);
+    expect(r.regression.df_resid).toBe(dummies.regression.df_resid);
+    for (const term of ['x1', 'r1#r1', 'r1#r2']) expect(r.coefficients[term].estimate).toBeCloseTo(dummies.coefficients[term].estimate, 10);
   });
 
   it('`at` values snap to the nearest value of q (the lower one on a tie)', async () => {
