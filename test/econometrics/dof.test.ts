@@ -221,6 +221,10 @@ describe('degrees of freedom: edge cases by hand', () => {
       perFe: [{ name: 'a', levels: 3, redundant: 0, nestedInCluster: false }, { name: 'b', levels: 2, redundant: 1, nestedInCluster: false }],
       rule: 'exact',
     });
+    // two effects: always the exact count by components (never the pairwise fallback), the second one losing the levels
+    expect(absorbedDof([a, b], [], { maxExactWork: 0 })).toStrictEqual(absorbedDof([a, b], []));
+    expect(absorbedDof([b, a], []).perFe.map((f) => f.redundant)).toEqual([0, 1]);
+    expect(absorbedDof([b, a], []).total).toBe(4);
     // a nested in the cluster: left out, b counted alone with all its levels
     const cl = g('cl', [0, 0, 0, 0, 1, 1]);
     expect(absorbedDof([a, b], [cl])).toStrictEqual({

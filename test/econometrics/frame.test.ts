@@ -153,6 +153,13 @@ describe('columns, groupings and interactions', () => {
     ]);
     expect(Array.from(right.codes)).toEqual([0, -1, 1]);
     expect(right.levels).toBe(2);
+    // more levels on the left than on the right: (1000, 0) and (0, 1) are different cells
+    const wide = interactCodes([
+      { codes: Int32Array.from([1000, 0, 1000, 19999]), levels: 20000 },
+      { codes: Int32Array.from([0, 1, 0, 999]), levels: 1000 },
+    ]);
+    expect(Array.from(wide.codes)).toEqual([0, 1, 0, 2]);
+    expect(wide.levels).toBe(3);
   });
 });
 
@@ -260,6 +267,18 @@ describe('buildSample', () => {
       () => buildSample(frameFromColumns({ numeric: { y: [NaN, 1, 2], w: [1, 0, 0] } }), ['y'], [], [], { weights: 'w' }),
       'all 3 rows dropped (1 with missing values, 2 of weight 0, 0 singletons): no observations left',
     );
+  });
+
+  it('drops singletons until none is left, going back to an earlier effect', () => {
+    // year 2 has one row (row 5): dropping it leaves unit 2 with one row (row 4), found on a second pass over the effects
+    const frame = frameFromColumns({
+      numeric: { y: [1, 2, 3, 4, 5, 6] },
+      factors: { unit: [0, 0, 1, 1, 2, 2], year: [0, 1, 0, 1, 0, 2] },
+    });
+    const s = buildSample(frame, ['y'], [['unit'], ['year']], []);
+    expect(s.dropped).toStrictEqual({ missing: 0, singletons: 2 });
+    expect(Array.from(s.rows)).toEqual([0, 1, 2, 3]);
+    expect(s.fixedEffects.map((f) => [f.name, f.levels, Array.from(f.codes)])).toEqual([['unit', 2, [0, 0, 1, 1]], ['year', 2, [0, 1, 0, 1]]]);
   });
 
   it('singletons of an interaction, and a missing part of it', () => {
